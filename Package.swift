@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "VaultCLI", dependencies: ["VaultCrypto", "VaultStorage", "DebtModel", "DebtEngine"]),
         .executableTarget(name: "vault", dependencies: ["VaultCLI"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
-        .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultCrypto"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultCrypto"], exclude: ["Fixtures"]),
         .testTarget(name: "DebtModelTests", dependencies: ["DebtModel"]),
         .testTarget(name: "DebtEngineTests", dependencies: ["DebtEngine", "DebtModel"]),
         .testTarget(name: "VaultCLITests", dependencies: ["VaultCLI", "VaultStorage", "VaultCrypto", "DebtModel"]),

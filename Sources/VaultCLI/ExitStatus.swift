@@ -73,7 +73,7 @@ extension CLIError {
             default:
                 self.init(e.description, status: .failure)
             }
-        case let e as PayloadError:
+        case let e as UndecodablePayload:
             self.init("vault is damaged: \(e.message)", hint: "the backup generation is \(vaultPath).bak", status: .damaged)
         default:
             self.init("\(error)", status: .failure)
@@ -82,6 +82,6 @@ extension CLIError {
 }
 
 /// A payload that decrypted but could not be decoded.
-struct PayloadError: Error {
+struct UndecodablePayload: Error {
     var message: String
 }

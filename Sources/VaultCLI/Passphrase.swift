@@ -3,8 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import VaultCrypto
+import VaultStorage
 
 /// Where a passphrase comes from. Never argv, never an environment variable.
 enum PassphraseSource: Equatable {
@@ -54,7 +54,6 @@ enum PassphraseReader {
                 guard raw.isEqual(to: again) else { throw CLIError("the two passphrases do not match", status: .usage) }
             }
         }
-        guard raw.count > 0 else { throw CLIError("the passphrase is empty", hint: "an empty passphrase protects nothing", status: .usage) }
         return try normalize(raw)
     }
 
@@ -75,28 +74,15 @@ enum PassphraseReader {
         return try buffer.prefix(done)
     }
 
-    /// Strips one trailing "\n" or "\r\n".
-    static func stripNewline(_ bytes: SecureBytes) throws -> SecureBytes {
-        let n = bytes.count
-        let cut: Int = bytes.withUnsafeBytes { b in
-            if n >= 2 && b[n - 2] == 0x0D && b[n - 1] == 0x0A { return 2 }
-            if n >= 1 && b[n - 1] == 0x0A { return 1 }
-            return 0
-        }
-        return cut == 0 ? bytes : try bytes.prefix(n - cut)
-    }
+    static func stripNewline(_ bytes: SecureBytes) throws -> SecureBytes { try PassphraseBytes.strippingNewline(bytes) }
 
-    /// Validates UTF-8 and applies NFC. ASCII is already NFC and is never copied out of secure memory.
     static func normalize(_ bytes: SecureBytes) throws -> SecureBytes {
-        let ascii = bytes.withUnsafeBytes { $0.allSatisfy { $0 < 0x80 } }
-        if ascii { return bytes }
-        let decoded: String? = bytes.withUnsafeBytes { raw in
-            String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self)
+        do { return try PassphraseBytes.normalized(bytes) } catch let e as PassphraseError {
+            switch e {
+            case .empty: throw CLIError("the passphrase is empty", hint: "an empty passphrase protects nothing", status: .usage)
+            case .notUTF8: throw CLIError("the passphrase is not valid UTF-8", status: .usage)
+            }
         }
-        guard let decoded else { throw CLIError("the passphrase is not valid UTF-8", status: .usage) }
-        var utf8 = Array(decoded.precomposedStringWithCanonicalMapping.utf8)
-        defer { Sodium.zero(&utf8) }
-        return try SecureBytes(copying: utf8)
     }
 
     /// Runs `command` with /bin/sh and captures its standard output in secure memory.
