@@ -25,6 +25,8 @@ public struct CLIContext: @unchecked Sendable {
     public var passphraseOverride: SecureBytes?
     /// Whether interactive prompts may use /dev/tty.
     public var interactive: Bool
+    /// Reads all of standard input (`--from-json -`).
+    public var readStandardInput: () -> [UInt8] = { readAllStandardInput() }
 
     /// The real process context.
     public static func process() -> CLIContext {
@@ -59,4 +61,17 @@ public struct CLIContext: @unchecked Sendable {
         }
         return home + "/.local/share/debt-vault/vault.dv"
     }
+}
+
+/// Reads file descriptor 0 to its end.
+func readAllStandardInput() -> [UInt8] {
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        out.append(contentsOf: chunk[0..<n])
+    }
+    return out
 }

@@ -1,10 +1,49 @@
+import DebtModel
 import VaultCrypto
+import VaultStorage
 
 /// The bridge between the vault's decrypted payload and the domain model.
 enum DocumentIO {
-    static func emptyPayload(_ inv: Invocation) -> [UInt8] { [1] }
+    /// The encoded payload of a new, empty vault.
+    static func emptyPayload(_ inv: Invocation) -> [UInt8] { VaultDocument().encode() }
 
+    /// Decodes a decrypted payload; a payload that does not decode is damage (65).
+    static func decode(_ payload: SecureBytes) throws -> VaultDocument {
+        do {
+            return try payload.withUnsafeBytes { (raw) throws(PayloadError) -> VaultDocument in try VaultDocument(decoding: raw) }
+        } catch {
+            throw UndecodablePayload(message: "the decrypted payload does not decode (\(error))")
+        }
+    }
+
+    /// A one-line description of a payload's contents, for `vault check`.
     static func summary(_ payload: SecureBytes) throws -> String {
-        "\(payload.count) payload bytes"
+        let doc = try decode(payload)
+        let open = doc.debts.filter { $0.closure == nil }.count
+        return "\(doc.debts.count) debts (\(open) open), \(doc.payments.count) payments, \(doc.undoHistory.count) undoable changes"
+    }
+}
+
+extension Invocation {
+    /// Unlocks the vault and decodes the document (one KDF run, no lock).
+    func loadDocument() throws -> (VaultStore, VaultSession, VaultDocument) {
+        let (store, session) = try unlock()
+        return (store, session, try DocumentIO.decode(session.payload))
+    }
+
+    /// Unlocks, then applies `change` to the latest document under the lock and saves once.
+    /// `change` returns what to tell the user, or nil to save nothing.
+    @discardableResult
+    func changeDocument<R>(_ change: (inout VaultDocument) throws -> R?) throws -> (R, VaultDocument)? {
+        let (store, session) = try unlock()
+        var final: VaultDocument?
+        let result: R? = try store.modify(session) { payload in
+            var doc = try DocumentIO.decode(payload)
+            guard let r = try change(&doc) else { return nil }
+            final = doc
+            return (doc.encode(), r)
+        }
+        guard let result, let final else { return nil }
+        return (result, final)
     }
 }

@@ -1,3 +1,4 @@
+import DebtModel
 import VaultCrypto
 import VaultStorage
 
@@ -72,6 +73,19 @@ extension CLIError {
                 self.init(e.description, hint: "free some memory, or use a vault created with --kdf interactive", status: .failure)
             default:
                 self.init(e.description, status: .failure)
+            }
+        case let e as FieldError:
+            self.init(e.description, hint: "see 'vault help' for the accepted formats", status: .usage)
+        case let e as VaultChangeError:
+            switch e {
+            case .invalid(let f):
+                self.init(f.description, status: .usage)
+            case .unknownDebt:
+                self.init(e.description, hint: "'vault list --all' shows every id", status: .usage)
+            case .nothingToUndo, .nothingToRedo:
+                self.init(e.description, status: .failure)
+            default:
+                self.init(e.description, status: .usage)
             }
         case let e as UndecodablePayload:
             self.init("vault is damaged: \(e.message)", hint: "the backup generation is \(vaultPath).bak", status: .damaged)

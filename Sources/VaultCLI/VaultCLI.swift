@@ -1,3 +1,4 @@
+import DebtModel
 import VaultCrypto
 import VaultStorage
 
@@ -7,7 +8,9 @@ public enum VaultCLI {
     public static let version = "0.1.0"
 
     static let commands: [Command.Type] = [
-        InitCommand.self, InfoCommand.self, CheckCommand.self, PasswdCommand.self, DemoCommand.self, HelpCommand.self,
+        InitCommand.self, AddCommand.self, ListCommand.self, ShowCommand.self, PayCommand.self, EditCommand.self,
+        CloseCommand.self, RemoveCommand.self, UndoCommand.self, RedoCommand.self,
+        InfoCommand.self, CheckCommand.self, PasswdCommand.self, DemoCommand.self, HelpCommand.self,
     ]
 
     static func command(named name: String) -> Command.Type? { commands.first { $0.spec.name == name } }
@@ -174,6 +177,18 @@ final class Invocation {
             throw CLIError("no passphrase source", hint: "use --passphrase-file PATH, --passphrase-fd N or --passphrase-command CMD", status: .usage)
         }
         return try PassphraseReader.read(source, prompt: prompt, confirm: confirm)
+    }
+
+    /// Today's date: --today, else the context's clock.
+    func today() throws -> CivilDate {
+        if let text = args.value("today") {
+            do { return try CivilDate.parse(text, field: "today") } catch {
+                throw CLIError.usage("\(error)", hint: "write dates as YYYY-MM-DD", command: spec.name)
+            }
+        }
+        let t = context.today()
+        guard let d = CivilDate(year: t.year, month: t.month, day: t.day) else { throw CLIError("the system clock gives an invalid date") }
+        return d
     }
 
     /// Fails early with 66 when there is no vault, before asking for a passphrase.
