@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DebtModel
 import VaultCrypto
 
 enum DemoCommand: Command {
@@ -28,7 +29,7 @@ enum DemoCommand: Command {
         context.interactive = false
         let path = dir + "/vault.dv"
         inv.out.line("# a throwaway vault in \(dir), with a random passphrase held only in memory")
-        for step in steps {
+        for step in steps(today: try inv.today()) {
             let args = step + ["--vault", path]
             inv.out.line("")
             inv.out.line("$ vault " + step.joined(separator: " "))
@@ -43,8 +44,8 @@ enum DemoCommand: Command {
         return .success
     }
 
-    static var steps: [[String]] {
-        [["init", "--kdf", "interactive"], ["info"], ["check"]] + DemoData.steps
+    static func steps(today: CivilDate) -> [[String]] {
+        [["init", "--kdf", "interactive"], ["info"]] + DemoData.steps(today: today) + [["check"]]
     }
 
     static func removeTree(_ dir: String) {
@@ -66,7 +67,34 @@ enum ProcessInfoLite {
     }
 }
 
-/// The debt commands the demo runs after init (extended as commands are added).
+/// The debts of the demo: a realistic mix, dated relative to today so that one card is always in grace.
 enum DemoData {
-    static var steps: [[String]] { [] }
+    static func steps(today: CivilDate) -> [[String]] {
+        func d(_ days: Int) -> CivilDate { today.adding(days: days)! }
+        func m(_ months: Int, day: Int) -> String { CivilDate.monthly(from: today, day: day, offset: months)!.description }
+        let cardDue = d(-1)                        // due yesterday, unpaid: in grace
+        let cardStatement = cardDue.adding(days: -20)!
+        return [
+            ["add", "--kind", "loan", "--name", "City Bank mortgage", "--principal", "800000", "--rate", "4.2%",
+             "--months", "240", "--first-due", m(-2, day: 15), "--account", "MORTGAGE-0042"],
+            ["add", "--kind", "card", "--name", "Merchants Bank card", "--balance", "5200", "--statement-day", String(d(-10).day),
+             "--due-day", String(d(10).day), "--statement-date", d(-10).description, "--min-payment", "10%", "--credit-limit", "30000"],
+            ["add", "--kind", "card", "--name", "Travel card", "--balance", "1860.40", "--statement-day", String(cardStatement.day),
+             "--due-day", String(cardDue.day), "--statement-date", cardStatement.description, "--min-payment", "10%",
+             "--min-payment-floor", "100"],
+            ["add", "--kind", "card", "--id", "huabei", "--name", "Huabei-style credit line", "--balance", "2380",
+             "--statement-day", "1", "--due-day", "10"],
+            ["add", "--kind", "installment", "--name", "Phone, 12 months", "--principal", "6999", "--months", "12",
+             "--fee", "0.6%/month", "--first-due", m(-1, day: 12)],
+            ["add", "--kind", "informal", "--name", "Aunt Li", "--balance", "3000", "--due", d(180).description],
+            ["pay", "loan1", "4932.57", "--date", m(-2, day: 15)],
+            ["pay", "loan1", "4932.57", "--date", m(-1, day: 15)],
+            ["pay", "installment1", "625.24", "--date", m(-1, day: 12)],
+            ["list"],
+            ["show", "card2"],
+            ["pay", "card2", "186.04", "--note", "minimum"],
+            ["list"],
+            ["undo"],
+        ]
+    }
 }

@@ -102,7 +102,7 @@ enum UndoCommand: Command {
             return .success
         }
         guard let (change, _) = try inv.changeDocument({ doc in try doc.undo() }) else { return .failure }
-        inv.out.line("undone: \(change.description)")
+        inv.out.line(change.description)
         return .success
     }
 }
@@ -114,7 +114,7 @@ enum RedoCommand: Command {
 
     static func run(_ inv: Invocation) throws -> ExitStatus {
         guard let (change, _) = try inv.changeDocument({ doc in try doc.redo() }) else { return .failure }
-        inv.out.line("redone: \(change.description)")
+        inv.out.line(change.description)
         return .success
     }
 }
