@@ -200,8 +200,8 @@ final class Invocation {
     func unlock() throws -> (VaultStore, VaultSession) {
         let store = try store()
         try requireVault(store)
-        _ = try store.readFile()  // report damage before asking for a passphrase
-        let session = try store.unlock(passphrase: try passphrase())
+        let read = try store.readFile()  // report damage before asking for a passphrase
+        let session = try store.unlock(passphrase: try passphrase(), read: read)
         return (store, session)
     }
 }

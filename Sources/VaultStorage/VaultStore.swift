@@ -37,13 +37,35 @@ public final class VaultSession: @unchecked Sendable {
     public fileprivate(set) var codec: UInt16
     /// The checksum of the file bytes the payload came from.
     fileprivate var fingerprint: [UInt8]
+    /// Inode, size and modification time of the file the payload came from. Every save renames a
+    /// new file into place, so an unchanged identity means unchanged bytes and no re-read is needed.
+    fileprivate var identity: FileIdentity?
 
-    fileprivate init(passphraseKey: PassphraseKey, dataKey: DataKey, payload: SecureBytes, codec: UInt16, fingerprint: [UInt8]) {
+    fileprivate init(passphraseKey: PassphraseKey, dataKey: DataKey, payload: SecureBytes, codec: UInt16, fingerprint: [UInt8], identity: FileIdentity?) {
         self.passphraseKey = passphraseKey
         self.dataKey = dataKey
         self.payload = payload
         self.codec = codec
         self.fingerprint = fingerprint
+        self.identity = identity
+    }
+}
+
+/// What identifies one version of the vault file on disk.
+struct FileIdentity: Equatable {
+    var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+
+    init(_ st: stat) {
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        seconds = Int(st.st_mtim.tv_sec)
+        nanoseconds = Int(st.st_mtim.tv_nsec)
+    }
+
+    static func of(_ path: String) -> FileIdentity? {
+        var st = stat()
+        return lstat(path, &st) == 0 ? FileIdentity(st) : nil
     }
 }
 
@@ -105,13 +127,14 @@ public final class VaultStore: @unchecked Sendable {
     }
 
     /// Unlocks the vault: runs Argon2id, opens the key slot, decrypts the payload. Takes no lock.
-    public func unlock(passphrase: SecureBytes) throws -> VaultSession {
-        let (file, bytes, _) = try readFile()
+    /// Pass what `readFile()` returned to avoid reading the file twice.
+    public func unlock(passphrase: SecureBytes, read: (file: VaultFile, bytes: [UInt8], stat: stat)? = nil) throws -> VaultSession {
+        let (file, bytes, st) = try read ?? readFile()
         let pk = try PassphraseKey.derive(passphrase: passphrase, kdf: file.kdf, salt: file.salt)
         let dk = try DataKey.open(file, with: pk)
         let payload = try dk.openPayload(file)
         return VaultSession(passphraseKey: pk, dataKey: dk, payload: payload, codec: file.codec,
-                            fingerprint: Array(bytes.suffix(VaultFile.checksumLength)))
+                            fingerprint: Array(bytes.suffix(VaultFile.checksumLength)), identity: FileIdentity(st))
     }
 
     /// Unlocks the vault and its backup generation and checks that both decrypt.
@@ -163,7 +186,7 @@ public final class VaultStore: @unchecked Sendable {
         }
         try POSIX.fsyncDirectory(directory)
         return VaultSession(passphraseKey: pk, dataKey: dk, payload: try SecureBytes(copying: payload), codec: file.codec,
-                            fingerprint: Array(bytes.suffix(VaultFile.checksumLength)))
+                            fingerprint: Array(bytes.suffix(VaultFile.checksumLength)), identity: FileIdentity.of(path))
     }
 
     /// Read-modify-write under the lock. `change` receives the latest decrypted payload (re-read
@@ -173,25 +196,38 @@ public final class VaultStore: @unchecked Sendable {
     public func modify<R>(_ session: VaultSession, _ change: (SecureBytes) throws -> (payload: [UInt8], result: R)?) throws -> R? {
         let lock = try VaultLock(path: lockPath, waitSeconds: lockWaitSeconds)
         defer { withExtendedLifetime(lock) {} }
-        let (file, bytes, st) = try readFile()
+        var current = stat()
+        guard lstat(path, &current) == 0 else { throw StorageError.noVault(path: path) }
         let latest: SecureBytes
-        if Array(bytes.suffix(VaultFile.checksumLength)) == session.fingerprint {
+        let codec: UInt16
+        if let known = session.identity, known == FileIdentity(current) {
+            // Unchanged since it was unlocked: no need to read and decrypt it again.
             latest = session.payload
-        } else if session.dataKey.isSlot(of: file) {
-            latest = try session.dataKey.openPayload(file)
+            codec = session.codec
         } else {
-            // The key slot changed (a passphrase change by another process): our key no longer applies.
-            throw StorageError.changedOnDisk(path: path)
+            let (file, bytes, st) = try readFile()
+            current = st
+            codec = file.codec
+            if Array(bytes.suffix(VaultFile.checksumLength)) == session.fingerprint {
+                latest = session.payload
+            } else if session.dataKey.isSlot(of: file) {
+                latest = try session.dataKey.openPayload(file)
+            } else {
+                // The key slot changed (a passphrase change by another process): our key no longer applies.
+                throw StorageError.changedOnDisk(path: path)
+            }
         }
         guard let changed = try change(latest) else { return nil }
         var newPayload = changed.payload
         let result = changed.result
         defer { Sodium.zero(&newPayload) }
-        let newFile = try newPayload.withUnsafeBytes { try session.dataKey.sealPayload($0, codec: file.codec) }
+        let newFile = try newPayload.withUnsafeBytes { try session.dataKey.sealPayload($0, codec: codec) }
         let newBytes = newFile.serialized()
-        try commit(newBytes, replacing: st, backup: .previousVault)
+        try commit(newBytes, replacing: current, backup: .previousVault)
         session.payload = try SecureBytes(copying: newPayload)
+        session.codec = codec
         session.fingerprint = Array(newBytes.suffix(VaultFile.checksumLength))
+        session.identity = FileIdentity.of(path)
         removeStaleTemporaries()
         return result
     }
@@ -227,6 +263,7 @@ public final class VaultStore: @unchecked Sendable {
         session.passphraseKey = newPK
         session.dataKey = newKey
         session.fingerprint = Array(newVault.suffix(VaultFile.checksumLength))
+        session.identity = FileIdentity.of(path)
         removeStaleTemporaries()
     }
 
@@ -240,10 +277,7 @@ public final class VaultStore: @unchecked Sendable {
         defer { if !committed { unlink(temp) } }
         beforeCommit?()
         // Refuse if the vault changed on disk since we read it under the lock (a writer that ignores the lock).
-        var now = stat()
-        guard lstat(path, &now) == 0, now.st_ino == expected.st_ino, now.st_size == expected.st_size,
-              now.st_mtim.tv_sec == expected.st_mtim.tv_sec, now.st_mtim.tv_nsec == expected.st_mtim.tv_nsec
-        else { throw StorageError.changedOnDisk(path: path) }
+        guard FileIdentity.of(path) == FileIdentity(expected) else { throw StorageError.changedOnDisk(path: path) }
         if backup == .previousVault {
             let tempBackup = newTempPath()
             if link(path, tempBackup) != 0 {

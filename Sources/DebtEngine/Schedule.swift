@@ -1,0 +1,238 @@
+import DebtModel
+
+/// One amount that falls due on a date, with its breakdown. Amounts are in the debt's currency.
+public struct ScheduleLine: Hashable, Sendable {
+    /// 1-based position in the schedule.
+    public let number: Int
+    /// The contractual due date (due days 29-31 clamped to shorter months).
+    public let dueDate: CivilDate
+    /// The due date after the debt's weekend shift (equal to ``dueDate`` when no shift applies).
+    public let effectiveDueDate: CivilDate
+    /// The total due on this date: principal + interest + fee.
+    public let amount: Money
+    /// The principal part.
+    public let principal: Money
+    /// The interest part.
+    public let interest: Money
+    /// The fee part (installment fees).
+    public let fee: Money
+    /// The principal still owed after this line is paid (for loans and installments).
+    public let balanceAfter: Money
+    /// True for a card's projected future minimum (assumes no new spending and no interest).
+    public let isProjected: Bool
+}
+
+/// Builds schedules. Every amount is rounded half up to the minor unit when it is posted.
+public enum ScheduleBuilder {
+    /// The schedule of a debt.
+    ///
+    /// Loans and installments have a fixed schedule. A card has its current statement's minimum due on
+    /// the first due date after the statement date, followed by projected minimums on the remaining
+    /// statement balance (each after the payments made up to that statement date, assuming no new
+    /// spending and no interest), generated until a line due after `asOf` is not covered by the payments
+    /// made up to `asOf`, or the statement balance is fully scheduled. An informal debt has one line on its due date (with simple interest
+    /// from the creation date when it has a rate), or none without a due date.
+    /// - Parameters:
+    ///   - payments: the debt's payments (only needed for cards; any order).
+    ///   - asOf: how far to project a card's cycles (default: its first due date).
+    public static func schedule(for debt: Debt, payments: [Payment] = [], asOf: CivilDate? = nil) -> [ScheduleLine] {
+        let c = debt.currency
+        var lines: [ScheduleLine] = []
+        func add(_ due: CivilDate, principal: Int64, interest: Int64, fee: Int64, balanceAfter: Int64, projected: Bool = false) {
+            lines.append(ScheduleLine(
+                number: lines.count + 1, dueDate: due, effectiveDueDate: debt.weekendShift.apply(to: due),
+                amount: Money(clamping: principal + interest + fee, currency: c),
+                principal: Money(clamping: principal, currency: c), interest: Money(clamping: interest, currency: c),
+                fee: Money(clamping: fee, currency: c), balanceAfter: Money(clamping: balanceAfter, currency: c),
+                isProjected: projected))
+        }
+        switch debt.terms {
+        case let .loan(t):
+            let p = t.principal.minorUnits
+            let n = t.months
+            func due(_ k: Int) -> CivilDate { CivilDate.monthly(from: t.firstDueDate, day: t.dueDay, offset: k) ?? t.firstDueDate }
+            func interest(_ balance: Int64) -> Int64 { t.rate.monthlyInterest(on: balance) ?? 0 }
+            switch t.method {
+            case .equalInstallment:
+                let pmt = Finance.equalInstallmentPayment(principal: p, annualScaled: t.rate.annualScaled ?? 0, months: n)
+                var balance = p
+                for k in 0..<n {
+                    let i = interest(balance)
+                    let principal = k == n - 1 ? balance : min(max(pmt - i, 0), balance)
+                    balance -= principal
+                    add(due(k), principal: principal, interest: i, fee: 0, balanceAfter: balance)
+                }
+            case .equalPrincipal:
+                let base = ExactMath.mulDivRoundHalfUp(p, 1, Int64(n)) ?? 0
+                var balance = p
+                for k in 0..<n {
+                    let i = interest(balance)
+                    let principal = k == n - 1 ? balance : min(base, balance)
+                    balance -= principal
+                    add(due(k), principal: principal, interest: i, fee: 0, balanceAfter: balance)
+                }
+            case .interestOnly:
+                for k in 0..<n {
+                    let last = k == n - 1
+                    add(due(k), principal: last ? p : 0, interest: interest(p), fee: 0, balanceAfter: last ? 0 : p)
+                }
+            case .bullet:
+                let i = ExactMath.mulDivRoundHalfUp(p, (t.rate.annualScaled ?? 0) * Int64(n), Percentage.unitsPerOne * 12) ?? 0
+                add(due(n - 1), principal: p, interest: i, fee: 0, balanceAfter: 0)
+            }
+        case let .installment(t):
+            let p = t.principal.minorUnits
+            let n = Int64(t.months)
+            let base = ExactMath.mulDivRoundHalfUp(p, 1, n) ?? 0
+            let monthlyFee: Int64
+            let totalFee: Int64
+            if t.fee.period == .total {
+                totalFee = t.fee.percentage.of(p) ?? 0
+                monthlyFee = ExactMath.mulDivRoundHalfUp(totalFee, 1, n) ?? 0
+            } else {
+                monthlyFee = t.fee.monthlyInterest(on: p) ?? 0
+                totalFee = monthlyFee * n
+            }
+            var balance = p
+            var feeSoFar: Int64 = 0
+            for k in 0..<t.months {
+                let last = k == t.months - 1
+                let principal = last ? balance : min(base, balance)
+                let fee = last ? totalFee - feeSoFar : monthlyFee
+                balance -= principal
+                feeSoFar += fee
+                add(CivilDate.monthly(from: t.firstDueDate, day: t.dueDay, offset: k) ?? t.firstDueDate,
+                    principal: principal, interest: 0, fee: fee, balanceAfter: balance)
+            }
+        case let .card(t):
+            let total = t.statementBalance.minorUnits
+            guard total > 0, let firstDue = t.dueDate(forStatementOn: t.statementDate) else { break }
+            let horizon = asOf ?? firstDue
+            let sorted = payments.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+            let paidByHorizon = sorted.reduce(Int64(0)) { $1.date <= horizon ? $0 + $1.amount.minorUnits : $0 }
+            var paymentIndex = 0
+            var paidBefore: Int64 = 0
+            var scheduled: Int64 = 0
+            var cycle = 0
+            var statementDate = t.statementDate
+            var dueDate = firstDue
+            while scheduled < total && cycle < 600 {
+                // Payments made on or before this statement date (and not after the horizon) reduce it.
+                let cut = min(statementDate, horizon)
+                while paymentIndex < sorted.count && sorted[paymentIndex].date <= cut {
+                    paidBefore += sorted[paymentIndex].amount.minorUnits
+                    paymentIndex += 1
+                }
+                let statementRemaining = cycle == 0 ? total : total - paidBefore
+                guard statementRemaining > 0 else { break }
+                let minimum = min(t.minimumPayment.minimum(on: statementRemaining), total - scheduled)
+                guard minimum > 0 else { break }
+                scheduled += minimum
+                add(dueDate, principal: minimum, interest: 0, fee: 0, balanceAfter: total - scheduled, projected: cycle > 0)
+                // Stop after the first line due after the horizon that the payments so far do not cover.
+                if debt.weekendShift.apply(to: dueDate) > horizon && scheduled - paidByHorizon > debt.tolerance.minorUnits { break }
+                cycle += 1
+                guard let nextStatement = CivilDate.monthly(from: t.statementDate, day: t.statementDay, offset: cycle),
+                      let nextDue = t.dueDate(forStatementOn: nextStatement) else { break }
+                statementDate = nextStatement
+                dueDate = nextDue
+            }
+        case let .informal(t):
+            guard let due = t.dueDate else { break }
+            var interest: Int64 = 0
+            if let rate = t.rate, let ratio = rate.dailyRatio {
+                let days = Int64(max(0, debt.createdDate.days(until: due)))
+                let (scaledDays, overflow) = ratio.numerator.multipliedReportingOverflow(by: days)
+                if !overflow {
+                    interest = ExactMath.mulDivRoundHalfUp(t.amount.minorUnits, scaledDays, Percentage.unitsPerOne * ratio.denominator) ?? 0
+                }
+            }
+            add(due, principal: t.amount.minorUnits, interest: interest, fee: 0, balanceAfter: 0)
+        }
+        return lines
+    }
+}
+
+/// Financial formulas. Binary floating point is used only where a closed form needs powers
+/// (the equal-installment payment, whose result is then rounded half up to the minor unit) and for
+/// reported rates (IRR, APR, EAR) — never for postings.
+public enum Finance {
+    /// The equal-installment (等额本息) payment PMT = P i (1+i)^n / ((1+i)^n - 1) with i = APR / 12,
+    /// rounded half up to the minor unit; P / n (rounded half up) at 0%.
+    /// - Parameters:
+    ///   - principal: P in minor units.
+    ///   - annualScaled: the APR in 10^-8 percentage points (``Rate/annualScaled``).
+    ///   - months: n.
+    public static func equalInstallmentPayment(principal: Int64, annualScaled: Int64, months: Int) -> Int64 {
+        guard months > 0 else { return principal }
+        guard annualScaled > 0 else { return ExactMath.mulDivRoundHalfUp(principal, 1, Int64(months)) ?? principal }
+        let i = Double(annualScaled) / Double(Percentage.unitsPerOne) / 12
+        var growth = 1.0
+        for _ in 0..<months { growth *= 1 + i }
+        let pmt = Double(principal) * i * growth / (growth - 1)
+        return Int64(pmt.rounded(.toNearestOrAwayFromZero))
+    }
+
+    /// The monthly internal rate of return r of borrowing `principal` and repaying `payments` (one per
+    /// month, first one month later): principal = sum payments[k] / (1+r)^(k+1). `nil` when the payments
+    /// do not cover the principal's sign change (no IRR) or the search does not converge.
+    public static func monthlyIRR(principal: Int64, payments: [Int64]) -> Double? {
+        guard principal > 0, !payments.isEmpty, payments.allSatisfy({ $0 >= 0 }) else { return nil }
+        let p = Double(principal)
+        let total = payments.reduce(0.0) { $0 + Double($1) }
+        guard total >= p else { return nil }
+        func npv(_ r: Double) -> Double {
+            var value = -p, discount = 1.0
+            for a in payments {
+                discount /= 1 + r
+                value += Double(a) * discount
+            }
+            return value
+        }
+        var lo = 0.0, hi = 1.0
+        while npv(hi) > 0 && hi < 1e6 { hi *= 2 }
+        guard npv(hi) <= 0 else { return nil }
+        for _ in 0..<200 {
+            let mid = (lo + hi) / 2
+            if npv(mid) > 0 { lo = mid } else { hi = mid }
+            if hi - lo < 1e-15 { break }
+        }
+        return (lo + hi) / 2
+    }
+
+    /// The true cost of a schedule: monthly IRR, nominal APR = 12 r, and EAR = (1+r)^12 - 1 (fractions).
+    public struct Cost: Hashable, Sendable {
+        /// Monthly IRR as a fraction.
+        public let monthlyIRR: Double
+        /// Nominal APR (12 x monthly IRR) as a fraction.
+        public let apr: Double
+        /// Effective annual rate as a fraction.
+        public let ear: Double
+    }
+
+    /// The cost of borrowing `principal` repaid by the monthly `payments`; `nil` without an IRR.
+    public static func cost(principal: Int64, payments: [Int64]) -> Cost? {
+        guard let r = monthlyIRR(principal: principal, payments: payments) else { return nil }
+        var growth = 1.0
+        for _ in 0..<12 { growth *= 1 + r }
+        return Cost(monthlyIRR: r, apr: 12 * r, ear: growth - 1)
+    }
+
+    /// The cost of a loan or installment debt from its own schedule (amounts paid each month);
+    /// `nil` for cards and informal debts or when no IRR exists.
+    public static func cost(of debt: Debt) -> Cost? {
+        let principal: Int64
+        switch debt.terms {
+        case let .loan(t): principal = t.principal.minorUnits
+        case let .installment(t): principal = t.principal.minorUnits
+        case .card, .informal: return nil
+        }
+        let lines = ScheduleBuilder.schedule(for: debt)
+        if case let .loan(t) = debt.terms, t.method == .bullet {
+            var amounts = [Int64](repeating: 0, count: t.months)
+            amounts[t.months - 1] = lines.last?.amount.minorUnits ?? 0
+            return cost(principal: principal, payments: amounts)
+        }
+        return cost(principal: principal, payments: lines.map(\.amount.minorUnits))
+    }
+}
