@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "DebtEngine", dependencies: ["DebtModel"]),
         .target(name: "VaultCLI", dependencies: ["VaultCrypto", "VaultStorage", "DebtModel", "DebtEngine"]),
         .executableTarget(name: "vault", dependencies: ["VaultCLI"]),
+        // Developer tools (benchmark data generator); not installed, not part of `vault --help`.
+        .executableTarget(name: "vault-devtools", dependencies: ["VaultStorage", "VaultCrypto", "DebtModel"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultCrypto"], exclude: ["Fixtures"]),
         .testTarget(name: "DebtModelTests", dependencies: ["DebtModel"]),
