@@ -122,6 +122,14 @@ public struct DebtState: Sendable {
     /// The status.
     public let status: DebtStatus
 
+    /// What would settle the debt as scheduled today: the outstanding balance for cards and debts
+    /// without a schedule, otherwise everything scheduled that is not yet paid (including future
+    /// interest and fees). The natural limit for `vault pay` without `--allow-overpay`.
+    public var amountToClear: Money {
+        if case .card = debt.terms { return balance }
+        return schedule.isEmpty ? balance : remaining
+    }
+
     /// The debt's id.
     public var id: String { debt.id }
     /// The debt's currency.
@@ -161,18 +169,7 @@ public enum DebtCalculator {
     /// States of every debt in the vault as of `asOf`, in the vault's order; payments are grouped in
     /// one pass. With `includeClosed: false`, closed debts are skipped.
     public static func states(of document: VaultDocument, asOf: CivilDate, includeClosed: Bool = true) -> [DebtState] {
-        var index: [String: Int] = [:]
-        index.reserveCapacity(document.debts.count)
-        for (i, d) in document.debts.enumerated() { index[d.id] = i }
-        var grouped = [[Payment]](repeating: [], count: document.debts.count)
-        var lastID = "", lastIndex = -1
-        for p in document.payments where p.date <= asOf {
-            if p.debtID != lastID {
-                lastID = p.debtID
-                lastIndex = index[p.debtID] ?? -1
-            }
-            if lastIndex >= 0 { grouped[lastIndex].append(p) }
-        }
+        let grouped = document.paymentsByDebt(onOrBefore: asOf)
         var result: [DebtState] = []
         result.reserveCapacity(document.debts.count)
         for (i, debt) in document.debts.enumerated() where includeClosed || debt.isOpen {
@@ -192,11 +189,11 @@ public enum DebtCalculator {
         var found: Payment?
         for p in state.payments {
             if p.id == id { found = p; break }
-            before += p.amount.minorUnits
+            before = saturatingAdd(before, p.amount.minorUnits)
         }
         guard let payment = found else { return nil }
         let c = state.currency
-        let start = before, end = before + payment.amount.minorUnits
+        let start = before, end = saturatingAdd(before, payment.amount.minorUnits)
         var parts: [PaymentAllocation.Part] = []
         var cumulative: Int64 = 0
         for entry in state.schedule {
@@ -217,7 +214,7 @@ public enum DebtCalculator {
         let lines = ScheduleBuilder.schedule(for: debt, payments: sortedPayments, asOf: asOf)
         let tolerance = debt.tolerance.minorUnits
         var paid: Int64 = 0
-        for p in sortedPayments { paid += p.amount.minorUnits }
+        for p in sortedPayments { paid = saturatingAdd(paid, p.amount.minorUnits) }
 
         // Apply payments cumulatively: line i is settled once cumulative payments reach
         // (cumulative due through line i) - tolerance.
@@ -235,7 +232,7 @@ public enum DebtCalculator {
             cumulativeDue += line.amount.minorUnits
             let target = cumulativeDue - tolerance
             while cumulativePaid < target && paymentIndex < sortedPayments.count {
-                cumulativePaid += sortedPayments[paymentIndex].amount.minorUnits
+                cumulativePaid = saturatingAdd(cumulativePaid, sortedPayments[paymentIndex].amount.minorUnits)
                 paymentIndex += 1
             }
             let settledOn: CivilDate?

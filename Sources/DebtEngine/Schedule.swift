@@ -38,7 +38,11 @@ public enum ScheduleBuilder {
     public static func schedule(for debt: Debt, payments: [Payment] = [], asOf: CivilDate? = nil) -> [ScheduleLine] {
         let c = debt.currency
         var lines: [ScheduleLine] = []
+        guard isSchedulable(debt.terms) else { return lines }
+        let cap = Money.maximumMinorUnits
         func add(_ due: CivilDate, principal: Int64, interest: Int64, fee: Int64, balanceAfter: Int64, projected: Bool = false) {
+            // Every part is at most 10^13 minor units, so sums over 600 lines can never overflow.
+            let interest = min(interest, cap), fee = min(fee, cap)
             lines.append(ScheduleLine(
                 number: lines.count + 1, dueDate: due, effectiveDueDate: debt.weekendShift.apply(to: due),
                 amount: Money(clamping: principal + interest + fee, currency: c),
@@ -51,7 +55,7 @@ public enum ScheduleBuilder {
             let p = t.principal.minorUnits
             let n = t.months
             func due(_ k: Int) -> CivilDate { CivilDate.monthly(from: t.firstDueDate, day: t.dueDay, offset: k) ?? t.firstDueDate }
-            func interest(_ balance: Int64) -> Int64 { t.rate.monthlyInterest(on: balance) ?? 0 }
+            func interest(_ balance: Int64) -> Int64 { t.rate.monthlyInterest(on: balance) ?? cap }
             switch t.method {
             case .equalInstallment:
                 let pmt = Finance.equalInstallmentPayment(principal: p, annualScaled: t.rate.annualScaled ?? 0, months: n)
@@ -77,7 +81,7 @@ public enum ScheduleBuilder {
                     add(due(k), principal: last ? p : 0, interest: interest(p), fee: 0, balanceAfter: last ? 0 : p)
                 }
             case .bullet:
-                let i = ExactMath.mulDivRoundHalfUp(p, (t.rate.annualScaled ?? 0) * Int64(n), Percentage.unitsPerOne * 12) ?? 0
+                let i = ExactMath.mulDivRoundHalfUp(p, (t.rate.annualScaled ?? 0) * Int64(n), Percentage.unitsPerOne * 12) ?? cap
                 add(due(n - 1), principal: p, interest: i, fee: 0, balanceAfter: 0)
             }
         case let .installment(t):
@@ -87,10 +91,10 @@ public enum ScheduleBuilder {
             let monthlyFee: Int64
             let totalFee: Int64
             if t.fee.period == .total {
-                totalFee = t.fee.percentage.of(p) ?? 0
+                totalFee = min(t.fee.percentage.of(p) ?? cap, cap)
                 monthlyFee = ExactMath.mulDivRoundHalfUp(totalFee, 1, n) ?? 0
             } else {
-                monthlyFee = t.fee.monthlyInterest(on: p) ?? 0
+                monthlyFee = min(t.fee.monthlyInterest(on: p) ?? cap, cap)
                 totalFee = monthlyFee * n
             }
             var balance = p
@@ -109,7 +113,7 @@ public enum ScheduleBuilder {
             guard total > 0, let firstDue = t.dueDate(forStatementOn: t.statementDate) else { break }
             let horizon = asOf ?? firstDue
             let sorted = payments.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
-            let paidByHorizon = sorted.reduce(Int64(0)) { $1.date <= horizon ? $0 + $1.amount.minorUnits : $0 }
+            let paidByHorizon = sorted.reduce(Int64(0)) { $1.date <= horizon ? saturatingAdd($0, $1.amount.minorUnits) : $0 }
             var paymentIndex = 0
             var paidBefore: Int64 = 0
             var scheduled: Int64 = 0
@@ -120,7 +124,7 @@ public enum ScheduleBuilder {
                 // Payments made on or before this statement date (and not after the horizon) reduce it.
                 let cut = min(statementDate, horizon)
                 while paymentIndex < sorted.count && sorted[paymentIndex].date <= cut {
-                    paidBefore += sorted[paymentIndex].amount.minorUnits
+                    paidBefore = saturatingAdd(paidBefore, sorted[paymentIndex].amount.minorUnits)
                     paymentIndex += 1
                 }
                 let statementRemaining = cycle == 0 ? total : total - paidBefore
@@ -143,14 +147,29 @@ public enum ScheduleBuilder {
             if let rate = t.rate, let ratio = rate.dailyRatio {
                 let days = Int64(max(0, debt.createdDate.days(until: due)))
                 let (scaledDays, overflow) = ratio.numerator.multipliedReportingOverflow(by: days)
-                if !overflow {
-                    interest = ExactMath.mulDivRoundHalfUp(t.amount.minorUnits, scaledDays, Percentage.unitsPerOne * ratio.denominator) ?? 0
-                }
+                interest = overflow ? cap : (ExactMath.mulDivRoundHalfUp(t.amount.minorUnits, scaledDays, Percentage.unitsPerOne * ratio.denominator) ?? cap)
             }
             add(due, principal: t.amount.minorUnits, interest: interest, fee: 0, balanceAfter: 0)
         }
         return lines
     }
+
+    /// Cheap structural checks so that an unvalidated debt yields an empty schedule instead of trapping.
+    static func isSchedulable(_ terms: DebtTerms) -> Bool {
+        let days = 1...31, months = 1...600, amounts = 0...Money.maximumMinorUnits
+        switch terms {
+        case let .loan(t): return months.contains(t.months) && days.contains(t.dueDay) && amounts.contains(t.principal.minorUnits)
+        case let .installment(t): return months.contains(t.months) && days.contains(t.dueDay) && amounts.contains(t.principal.minorUnits)
+        case let .card(t): return days.contains(t.dueDay) && days.contains(t.statementDay) && amounts.contains(t.statementBalance.minorUnits)
+        case let .informal(t): return amounts.contains(t.amount.minorUnits)
+        }
+    }
+}
+
+/// `a + b`, saturating at the `Int64` bounds instead of trapping.
+@inline(__always) func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? .max : .min) : sum
 }
 
 /// Financial formulas. Binary floating point is used only where a closed form needs powers
@@ -167,10 +186,32 @@ public enum Finance {
         guard months > 0 else { return principal }
         guard annualScaled > 0 else { return ExactMath.mulDivRoundHalfUp(principal, 1, Int64(months)) ?? principal }
         let i = Double(annualScaled) / Double(Percentage.unitsPerOne) / 12
-        var growth = 1.0
-        for _ in 0..<months { growth *= 1 + i }
-        let pmt = Double(principal) * i * growth / (growth - 1)
-        return Int64(pmt.rounded(.toNearestOrAwayFromZero))
+        // P i / (1 - (1+i)^-n): the same value as P i (1+i)^n / ((1+i)^n - 1), but finite for any n and i.
+        var discount = 1.0
+        for _ in 0..<months { discount /= 1 + i }
+        let pmt = (Double(principal) * i / (1 - discount)).rounded(.toNearestOrAwayFromZero)
+        guard pmt.isFinite, pmt < Double(Money.maximumMinorUnits) else { return Money.maximumMinorUnits }
+        return Int64(pmt)
+    }
+
+    /// A fraction as a percentage string rounded half away from zero to `decimals` places, without
+    /// Foundation: `percentString(0.130312, decimals: 2)` is "13.03".
+    public static func percentString(_ fraction: Double, decimals: Int = 2) -> String {
+        guard fraction.isFinite else { return fraction.isNaN ? "nan" : (fraction > 0 ? "inf" : "-inf") }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (fraction * 100 * scale).rounded(.toNearestOrAwayFromZero)
+        guard abs(scaled) < 9e15 else { return String(fraction * 100) }
+        let value = Int64(scaled)
+        let magnitude = value.magnitude
+        let divisor = UInt64(scale)
+        var text = String(magnitude / divisor)
+        if decimals > 0 {
+            var fractionDigits = String(magnitude % divisor)
+            while fractionDigits.count < decimals { fractionDigits = "0" + fractionDigits }
+            text += "." + fractionDigits
+        }
+        return value < 0 ? "-" + text : text
     }
 
     /// The monthly internal rate of return r of borrowing `principal` and repaying `payments` (one per

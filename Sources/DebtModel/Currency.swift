@@ -7,12 +7,14 @@
 public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// The three ASCII letters packed little-endian: byte 0 is the first letter.
     @usableFromInline let packed: UInt32
+    @usableFromInline let digits: UInt8
+
     /// Number of decimal digits of the minor unit (2 for CNY/USD, 0 for JPY/KRW, 3 for KWD).
-    public let minorUnits: Int
+    @inlinable public var minorUnits: Int { Int(digits) }
 
     @inlinable init(packed: UInt32, minorUnits: Int) {
         self.packed = packed
-        self.minorUnits = minorUnits
+        self.digits = UInt8(minorUnits)
     }
 
     /// Looks up `code` (exactly three uppercase ASCII letters) in the table of known currencies.

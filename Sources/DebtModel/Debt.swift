@@ -182,16 +182,18 @@ public struct CardTerms: Hashable, Sendable {
     }
 
     /// The most recent statement date on or before `date` for a statement day (clamped to month end).
+    /// Returns `date` itself when `statementDay` is not 1...31.
     public static func latestStatementDate(onOrBefore date: CivilDate, statementDay: Int) -> CivilDate {
-        let thisMonth = CivilDate(year: date.year, month: date.month, clampingDay: statementDay)!
+        guard let thisMonth = CivilDate(year: date.year, month: date.month, clampingDay: statementDay) else { return date }
         if thisMonth <= date { return thisMonth }
         return CivilDate.monthly(from: date, day: statementDay, offset: -1) ?? thisMonth
     }
 
     /// The due date of the statement issued on `statementDate`: the due day in the same month when it
-    /// comes after the statement day, otherwise in the next month (clamped to month end).
+    /// comes after the statement date, otherwise in the next month (clamped to month end);
+    /// `nil` for an invalid due day or past year 9999.
     public func dueDate(forStatementOn statementDate: CivilDate) -> CivilDate? {
-        let sameMonth = CivilDate(year: statementDate.year, month: statementDate.month, clampingDay: dueDay)!
+        guard let sameMonth = CivilDate(year: statementDate.year, month: statementDate.month, clampingDay: dueDay) else { return nil }
         if sameMonth > statementDate { return sameMonth }
         return CivilDate.monthly(from: statementDate, day: dueDay, offset: 1)
     }
@@ -271,6 +273,16 @@ public enum LatePenaltyRule: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Parses a `--late-penalty` value: "none", "5%" (of the unpaid minimum), or an amount ("50").
+    /// - Throws: ``FieldError`` naming `field`.
+    public static func parse(_ text: String, currency: Currency, floor: Money? = nil, cap: Money? = nil, field: String = "late-penalty") throws(FieldError) -> LatePenaltyRule {
+        if text == "none" { return .none }
+        if text.hasSuffix("%") {
+            return .percentOfUnpaidMinimum(try Percentage.parse(text, field: field), floor: floor, cap: cap)
+        }
+        return .fixed(try Money.parse(text, currency: currency, field: field))
+    }
+
     /// The penalty for `unpaid` minor units of a missed minimum (0 when nothing is unpaid).
     public func penalty(onUnpaid unpaid: Int64) -> Int64 {
         guard unpaid > 0 else { return 0 }
@@ -334,6 +346,15 @@ public enum CloseReason: UInt8, Sendable, CaseIterable, CustomStringConvertible 
 
     /// "paid-off" or "settled".
     public var description: String { self == .paidOff ? "paid-off" : "settled" }
+
+    /// Parses "paid-off" or "settled".
+    /// - Throws: ``FieldError`` naming `field`.
+    public static func parse(_ text: String, field: String = "reason") throws(FieldError) -> CloseReason {
+        guard let value = allCases.first(where: { $0.description == text }) else {
+            throw FieldError(field: field, value: text, reason: "must be paid-off or settled")
+        }
+        return value
+    }
 }
 
 /// When and why a debt was closed.

@@ -252,22 +252,11 @@ extension VaultDocument {
         w.settings(settings)
         w.u32(UInt32(nextPaymentID))
         w.count(debts.count)
-        var indexByID: [String: UInt32] = [:]
-        indexByID.reserveCapacity(debts.count)
-        for (i, debt) in debts.enumerated() {
-            w.debt(debt)
-            indexByID[debt.id] = UInt32(i)
-        }
+        for debt in debts { w.debt(debt) }
         w.count(payments.count)
-        var lastID = ""
-        var lastIndex: UInt32 = 0
-        for p in payments {
+        for (k, p) in payments.enumerated() {
             w.u32(UInt32(p.id))
-            if p.debtID != lastID {
-                lastIndex = indexByID[p.debtID] ?? UInt32.max
-                lastID = p.debtID
-            }
-            w.u32(lastIndex)
+            w.u32(UInt32(paymentDebtIndices[k]))
             w.date(p.date)
             w.i64(p.amount.minorUnits)
             w.optionalString(p.note)
@@ -308,6 +297,7 @@ extension VaultDocument {
 
         let paymentCount = try r.count("payment", minimumSize: 21, limit: VaultDocument.maximumPaymentID)
         payments.reserveCapacity(paymentCount)
+        paymentDebtIndices.reserveCapacity(paymentCount)
         var previousID = 0
         for _ in 0..<paymentCount {
             let start = r.offset
@@ -324,6 +314,7 @@ extension VaultDocument {
             let note = try r.optionalString("payment note", maxLength: Payment.maximumNoteLength)
             let debt = debts[index]
             payments.append(Payment(id: id, debtID: debt.id, date: date, amount: Money(unchecked: minor, currency: debt.currency), note: note))
+            paymentDebtIndices.append(Int32(index))
         }
 
         let undoCount = try r.count("undo entry", minimumSize: 8, limit: VaultDocument.historyLimit)

@@ -137,7 +137,7 @@ enum PayCommand: Command {
             guard amount.isPositive else { throw FieldError(field: "amount", value: amountText, reason: "must be greater than zero") }
             if !inv.args.has("allow-overpay") {
                 let before = DebtCalculator.state(of: debt, payments: doc.payments(forDebt: id), asOf: max(date, today))
-                let owed = max(before.balance, before.remaining)
+                let owed = before.amountToClear
                 if amount > owed {
                     throw CLIError.usage("\(amount.groupedString) is more than what \(id) still owes (\(owed.groupedString) \(debt.currency.code))",
                                          hint: "pass --allow-overpay to record it anyway", command: spec.name)
