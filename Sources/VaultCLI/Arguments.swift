@@ -48,6 +48,7 @@ enum GlobalOptions {
     static let today = OptionSpec("today", value: "YYYY-MM-DD", "act as if today were this date (default: the local date)")
     static let wait = OptionSpec("wait", value: "SECONDS", "how long to wait for another vault process to finish (default 10)")
     static let help = OptionSpec("help", short: "h", "show help for this command")
+    static let timings = OptionSpec("timings", "print the time of each stage (read, KDF, decrypt, decode, ..., write) to stderr")
 
     static func all(for spec: CommandSpec) -> [OptionSpec] {
         var out = [vault]
@@ -55,6 +56,7 @@ enum GlobalOptions {
         if spec.takesWait { out.append(wait) }
         if spec.takesToday { out.append(today) }
         if spec.takesJSON { out.append(json) }
+        if spec.takesPassphrase { out.append(timings) }
         out.append(help)
         return out
     }

@@ -8,7 +8,9 @@ enum DocumentIO {
     static func emptyPayload(_ inv: Invocation) -> [UInt8] { VaultDocument().encode() }
 
     /// Decodes a decrypted payload; a payload that does not decode is damage (65).
-    static func decode(_ payload: SecureBytes) throws -> VaultDocument {
+    static func decode(_ payload: SecureBytes, timings: StageTimings? = nil) throws -> VaultDocument {
+        let t0 = timings?.elapsed ?? 0
+        defer { timings?.add("decode", (timings?.elapsed ?? 0) - t0) }
         do {
             return try payload.withUnsafeBytes { (raw) throws(PayloadError) -> VaultDocument in try VaultDocument(decoding: raw) }
         } catch {
@@ -28,7 +30,7 @@ extension Invocation {
     /// Unlocks the vault and decodes the document (one KDF run, no lock).
     func loadDocument() throws -> (VaultStore, VaultSession, VaultDocument) {
         let (store, session) = try unlock()
-        return (store, session, try DocumentIO.decode(session.payload))
+        return (store, session, try DocumentIO.decode(session.payload, timings: timings))
     }
 
     /// Unlocks, then applies `change` to the latest document under the lock and saves once.
@@ -38,10 +40,13 @@ extension Invocation {
         let (store, session) = try unlock()
         var final: VaultDocument?
         let result: R? = try store.modify(session) { payload in
-            var doc = try DocumentIO.decode(payload)
+            var doc = try DocumentIO.decode(payload, timings: timings)
             guard let r = try change(&doc) else { return nil }
             final = doc
-            return (doc.encode(), r)
+            let t0 = timings?.elapsed ?? 0
+            let encoded = doc.encode()
+            timings?.add("encode", (timings?.elapsed ?? 0) - t0)
+            return (encoded, r)
         }
         guard let result, let final else { return nil }
         return (result, final)

@@ -70,6 +70,7 @@ public enum VaultCLI {
         }
         let invocation = Invocation(context: context, args: parsed, spec: command.spec)
         do {
+            defer { invocation.reportTimings() }
             return try command.run(invocation)
         } catch {
             return report(error, context: context, path: invocation.resolvedPath)
@@ -147,11 +148,25 @@ final class Invocation {
         self.args = args
         self.spec = spec
         self.resolvedPath = args.value("vault")
+        self.timings = args.has("timings") ? StageTimings() : nil
+    }
+
+    /// Prints the stage breakdown to stderr (`--timings`).
+    func reportTimings() {
+        guard let timings else { return }
+        let total = timings.elapsed
+        let measured = timings.stages.reduce(0) { $0 + $1.seconds }
+        err.line("timings (ms):")
+        for (name, seconds) in timings.stages { err.write(pad("  \(name)", String(format3(seconds * 1000)), width: 20)) }
+        err.write(pad("  compute+output", String(format3(max(0, total - measured) * 1000)), width: 20))
+        err.write(pad("  total", String(format3(total * 1000)), width: 20))
     }
 
     var out: OutputStream { context.stdout }
     var err: OutputStream { context.stderr }
     var json: Bool { args.has("json") }
+    /// Stage timings, when --timings was given.
+    let timings: StageTimings?
 
     func vaultPath() throws -> String {
         if let p = resolvedPath { return p }
@@ -166,7 +181,9 @@ final class Invocation {
             guard let v = Double(w), v >= 0, v <= 86_400 else { throw CLIError.usage("--wait needs a number of seconds, got '\(w)'", command: spec.name) }
             wait = v
         }
-        return VaultStore(path: try vaultPath(), policy: context.kdfPolicy, lockWaitSeconds: wait)
+        let store = VaultStore(path: try vaultPath(), policy: context.kdfPolicy, lockWaitSeconds: wait)
+        store.timings = timings
+        return store
     }
 
     /// The passphrase from --passphrase-file/-fd/-command, or the terminal.
@@ -204,4 +221,11 @@ final class Invocation {
         let session = try store.unlock(passphrase: try passphrase(), read: read)
         return (store, session)
     }
+}
+
+/// Milliseconds with three decimals, without Foundation.
+func format3(_ ms: Double) -> String {
+    let scaled = Int((ms * 1000).rounded())
+    let frac = scaled % 1000
+    return "\(scaled / 1000)." + String(repeating: "0", count: 3 - String(frac).count) + String(frac)
 }

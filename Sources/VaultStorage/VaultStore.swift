@@ -92,6 +92,8 @@ public final class VaultStore: @unchecked Sendable {
     /// Called after the new file is written and before it replaces the vault (tests use it to
     /// simulate a foreign writer).
     public var beforeCommit: (@Sendable () -> Void)?
+    /// When set, the duration of each storage stage is recorded here (`vault --timings`).
+    public var timings: StageTimings?
 
     /// Creates a store for the vault at `path`.
     public init(path: String, policy: KDFPolicy = .release, lockWaitSeconds: Double = 10) {
@@ -114,8 +116,8 @@ public final class VaultStore: @unchecked Sendable {
 
     /// Reads and integrity-checks the vault file.
     public func readFile() throws -> (file: VaultFile, bytes: [UInt8], stat: stat) {
-        guard let (bytes, st) = try POSIX.readFile(path) else { throw StorageError.noVault(path: path) }
-        return (try VaultFile(parsing: bytes, policy: policy), bytes, st)
+        guard let (bytes, st) = try timings.measure("read file", { try POSIX.readFile(path) }) else { throw StorageError.noVault(path: path) }
+        return (try timings.measure("verify checksum") { try VaultFile(parsing: bytes, policy: policy) }, bytes, st)
     }
 
     /// Header facts, without a passphrase.
@@ -130,9 +132,9 @@ public final class VaultStore: @unchecked Sendable {
     /// Pass what `readFile()` returned to avoid reading the file twice.
     public func unlock(passphrase: SecureBytes, read: (file: VaultFile, bytes: [UInt8], stat: stat)? = nil) throws -> VaultSession {
         let (file, bytes, st) = try read ?? readFile()
-        let pk = try PassphraseKey.derive(passphrase: passphrase, kdf: file.kdf, salt: file.salt)
-        let dk = try DataKey.open(file, with: pk)
-        let payload = try dk.openPayload(file)
+        let pk = try timings.measure("kdf") { try PassphraseKey.derive(passphrase: passphrase, kdf: file.kdf, salt: file.salt) }
+        let dk = try timings.measure("open key slot") { try DataKey.open(file, with: pk) }
+        let payload = try timings.measure("decrypt") { try dk.openPayload(file) }
         return VaultSession(passphraseKey: pk, dataKey: dk, payload: payload, codec: file.codec,
                             fingerprint: Array(bytes.suffix(VaultFile.checksumLength)), identity: FileIdentity(st))
     }
@@ -185,6 +187,7 @@ public final class VaultStore: @unchecked Sendable {
             try POSIX.rename(temp, path)
         }
         try POSIX.fsyncDirectory(directory)
+        removeStaleTemporaries()
         return VaultSession(passphraseKey: pk, dataKey: dk, payload: try SecureBytes(copying: payload), codec: file.codec,
                             fingerprint: Array(bytes.suffix(VaultFile.checksumLength)), identity: FileIdentity.of(path))
     }
@@ -221,9 +224,10 @@ public final class VaultStore: @unchecked Sendable {
         var newPayload = changed.payload
         let result = changed.result
         defer { Sodium.zero(&newPayload) }
-        let newFile = try newPayload.withUnsafeBytes { try session.dataKey.sealPayload($0, codec: codec) }
-        let newBytes = newFile.serialized()
-        try commit(newBytes, replacing: current, backup: .previousVault)
+        let newBytes = try timings.measure("encrypt") {
+            try newPayload.withUnsafeBytes { try session.dataKey.sealPayload($0, codec: codec) }.serialized()
+        }
+        try timings.measure("write+fsync") { try commit(newBytes, replacing: current, backup: .previousVault) }
         session.payload = try SecureBytes(copying: newPayload)
         session.codec = codec
         session.fingerprint = Array(newBytes.suffix(VaultFile.checksumLength))

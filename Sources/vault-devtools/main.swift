@@ -1,5 +1,5 @@
 // Developer tools, not part of `vault`: generates large vaults for benchmarks.
-//   vault-devtools generate --out PATH --passphrase-file PATH --debts N --payments M [--seed S]
+//   vault-devtools generate --out PATH --passphrase-file PATH --debts N --payments M [--seed S] [--journal PATH]
 import DebtModel
 import Foundation
 import VaultCrypto
@@ -22,7 +22,7 @@ func fail(_ message: String) -> Never {
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard args.first == "generate" else { fail("usage: vault-devtools generate --out PATH --passphrase-file PATH --debts N --payments M [--seed S] [--today YYYY-MM-DD]") }
+guard args.first == "generate" else { fail("usage: vault-devtools generate --out PATH --passphrase-file PATH --debts N --payments M [--seed S] [--today YYYY-MM-DD] [--journal PATH]") }
 args.removeFirst()
 var options: [String: String] = [:]
 while args.count >= 2 { options[String(args[0].dropFirst(2))] = args[1]; args.removeFirst(2) }
@@ -59,6 +59,18 @@ for p in 0..<paymentCount {
     let debt = doc.debts[p % max(doc.debts.count, 1)]
     let date = start.adding(days: Int(Int64(p) * 1800 / Int64(max(paymentCount, 1))))!
     _ = try! doc.addPayment(debtID: debt.id, date: date, amount: Money(minorUnits: Int64.random(in: 1_000...200_000, using: &rng), currency: debt.currency)!, note: p % 10 == 0 ? "note \(p)" : nil)
+}
+if let journalPath = options["journal"] {
+    // The same debts and payments as a plain-text ledger journal (ledger and hledger read it).
+    var journal = ""
+    journal.reserveCapacity(paymentCount * 80)
+    for d in doc.debts {
+        journal += "\(d.createdDate) Opened \(d.id)\n    Liabilities:\(d.id)    -\(d.terms.originalAmount.decimalString) CNY\n    Equity:Opening\n\n"
+    }
+    for p in doc.payments {
+        journal += "\(p.date) Payment \(p.debtID)\n    Liabilities:\(p.debtID)    \(p.amount.decimalString) CNY\n    Assets:Bank\n\n"
+    }
+    FileManager.default.createFile(atPath: journalPath, contents: Data(journal.utf8))
 }
 let payload = doc.encode()
 let raw = try! SecureBytes(copying: [UInt8](FileManager.default.contents(atPath: passFile) ?? Data()))

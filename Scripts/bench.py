@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Timing harness for Scripts/bench: whole-process wall time (median) and peak RSS via wait4."""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--work", required=True)
+ap.add_argument("--vault-bin", required=True)
+ap.add_argument("--runs", type=int, default=5)
+a = ap.parse_args()
+W, V = a.work, a.vault_bin
+help_text = subprocess.run([V, "--help"], capture_output=True, text=True).stdout
+
+
+def has(command):
+    return re.search(r"^\s+%s\s" % command, help_text, re.M) is not None
+
+
+def run(argv, shell=False):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         executable="/bin/bash" if shell else None)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) not in (0, 10):
+        raise SystemExit("bench: command failed: %s\n%s" % (argv, err.decode(errors="replace")))
+    return elapsed, ru.ru_maxrss / 1024.0, err.decode(errors="replace")
+
+
+def vault(size, *args):
+    return [V, *args, "--vault", "%s/%s.dv" % (W, size), "--passphrase-file", W + "/pass"]
+
+
+cases = []  # (label, size, argv, shell)
+for size in ("typical", "stress"):
+    cases.append(("vault info (no unlock)", size, [V, "info", "--vault", "%s/%s.dv" % (W, size)], False))
+    cases.append(("vault list", size, vault(size, "list", "--today", "2026-12-01"), False))
+    cases.append(("vault show", size, vault(size, "show", "card2", "--today", "2026-12-01"), False))
+    if has("remind"):
+        cases.append(("vault remind", size, vault(size, "remind", "--today", "2026-12-01"), False))
+    if has("plan"):
+        cases.append(("vault plan", size, vault(size, "plan", "--budget", "9000000", "--today", "2026-12-01"), False))
+    if has("export"):
+        cases.append(("vault export --redacted", size, vault(size, "export", "--redacted", "--today", "2026-12-01"), False))
+    cases.append(("vault pay (write)", size, vault(size, "pay", "card2", "0.01", "--allow-overpay", "--today", "2026-12-01"), False))
+    enc = "%s/%s.journal.age" % (W, size)
+    key = W + "/age.key"
+    cases.append(("age -d (decrypt only)", size, "age -d -i %s %s > /dev/null" % (key, enc), True))
+    cases.append(("age -d | ledger bal", size, "age -d -i %s %s | ledger -f - bal" % (key, enc), True))
+    cases.append(("age -d | hledger bal", size, "age -d -i %s %s | hledger -f - bal" % (key, enc), True))
+
+times = {(c[0], c[1]): [] for c in cases}
+mems = {(c[0], c[1]): [] for c in cases}
+kdf = {"typical": [], "stress": []}
+stages = {"typical": {}, "stress": {}}
+for r in range(a.runs):
+    for label, size, argv, shell in cases:  # alternating: every case once per round
+        t, m, _ = run(argv, shell)
+        times[(label, size)].append(t)
+        mems[(label, size)].append(m)
+    for size in ("typical", "stress"):
+        for cmd in (["list", "--today", "2026-12-01"], ["pay", "card2", "0.01", "--allow-overpay", "--today", "2026-12-01"]):
+            _, _, err = run(vault(size, *cmd, "--timings"))
+            for name, ms in re.findall(r"^\s+([a-z+ ]+?)\s+([0-9.]+)$", err, re.M):
+                stages[size].setdefault((cmd[0], name), []).append(float(ms))
+                if name == "kdf" and cmd[0] == "list":
+                    kdf[size].append(float(ms) / 1000)
+
+med = lambda xs: statistics.median(xs)
+print("# debt-vault benchmark\n")
+print("runs: %d per case (median), alternating; machine: %d cores; %s" % (a.runs, os.cpu_count(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+for size in ("typical", "stress"):
+    print("\n## %s vault (%s), KDF stage alone: %.1f ms (median, from --timings)\n" % (
+        size, "30 debts, 3,000 payments" if size == "typical" else "1,000 debts, 100,000 payments", med(kdf[size]) * 1000))
+    print("| command | median ms | beyond KDF ms | peak MiB |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, s, argv, shell in cases:
+        if s != size:
+            continue
+        t = med(times[(label, s)])
+        beyond = t - med(kdf[size]) if label.startswith("vault") and "info" not in label else t
+        print("| %s | %.1f | %.1f | %.1f |" % (label, t * 1000, beyond * 1000, max(mems[(label, s)])))
+    print("\nstage breakdown (median ms, from `--timings`):\n")
+    names = []
+    for (cmd, name) in stages[size]:
+        if name not in names:
+            names.append(name)
+    print("| stage | list | pay |")
+    print("| --- | ---: | ---: |")
+    for name in names:
+        cells = []
+        for cmd in ("list", "pay"):
+            xs = stages[size].get((cmd, name))
+            cells.append("%.2f" % med(xs) if xs else "-")
+        print("| %s | %s | %s |" % (name, cells[0], cells[1]))
+
+def beyond(label, size):
+    return med(times[(label, size)]) - med(kdf[size])
+
+print("\n## ratios (stress)\n")
+lb = beyond("vault list", "stress")
+print("- `age -d | ledger bal` / `vault list` beyond KDF: %.1fx" % (med(times[("age -d | ledger bal", "stress")]) / lb))
+print("- `age -d | hledger bal` / `vault list` beyond KDF: %.1fx" % (med(times[("age -d | hledger bal", "stress")]) / lb))
+print("- `vault list` beyond KDF / `age -d` alone: %.2fx" % (lb / med(times[("age -d (decrypt only)", "stress")])))
+per_typ = beyond("vault list", "typical") / 3030
+per_str = lb / 101000
+print("- linearity: time per record beyond KDF, stress / typical: %.2fx" % (per_str / per_typ))
+print("- vault file size: typical %d bytes, stress %d bytes" % (os.path.getsize(W + "/typical.dv"), os.path.getsize(W + "/stress.dv")))
