@@ -36,8 +36,8 @@ extension Invocation {
     /// Unlocks, then applies `change` to the latest document under the lock and saves once.
     /// `change` returns what to tell the user, or nil to save nothing.
     @discardableResult
-    func changeDocument<R>(_ change: (inout VaultDocument) throws -> R?) throws -> (R, VaultDocument)? {
-        let (store, session) = try unlock()
+    func changeDocument<R>(unlocked: (VaultStore, VaultSession)? = nil, _ change: (inout VaultDocument) throws -> R?) throws -> (R, VaultDocument)? {
+        let (store, session) = try unlocked ?? unlock()
         var final: VaultDocument?
         let result: R? = try store.modify(session) { payload in
             var doc = try DocumentIO.decode(payload, timings: timings)

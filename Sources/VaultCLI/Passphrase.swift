@@ -205,6 +205,14 @@ enum TerminalPrompt {
         return try buffer.prefix(count)
     }
 
+    /// Writes a line to the terminal (prompts' feedback), if there is one.
+    static func say(_ text: String) {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = (text + "\n").withCString { Glibc.write(fd, $0, strlen($0)) }
+    }
+
     /// Asks a visible question on the terminal; returns nil without one.
     static func askVisible(_ prompt: String) -> String? {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)

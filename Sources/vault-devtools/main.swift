@@ -73,6 +73,10 @@ if let journalPath = options["journal"] {
     FileManager.default.createFile(atPath: journalPath, contents: Data(journal.utf8))
 }
 let payload = doc.encode()
+if let payloadPath = options["payload-out"] {
+    // The plaintext payload of this fake data, e.g. as a fuzzing seed. Never use with real data.
+    FileManager.default.createFile(atPath: payloadPath, contents: Data(payload))
+}
 let raw = try! SecureBytes(copying: [UInt8](FileManager.default.contents(atPath: passFile) ?? Data()))
 let passphrase = try! PassphraseBytes.fromFileContents(raw)
 let store = VaultStore(path: out, policy: .release)

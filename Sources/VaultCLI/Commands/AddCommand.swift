@@ -1,5 +1,7 @@
+import DebtEngine
 import DebtModel
 import Foundation
+import VaultStorage
 
 enum AddCommand: Command {
     static let spec = CommandSpec(
@@ -28,6 +30,7 @@ enum AddCommand: Command {
     static func run(_ inv: Invocation) throws -> ExitStatus {
         let today = try inv.today()
         var inputs: [(DebtKind, [String: String])] = []
+        var unlocked: (VaultStore, VaultSession)?
         if let source = inv.args.value("from-json") {
             guard source == "-" else { throw CLIError.usage("--from-json takes '-' (standard input)", command: spec.name) }
             guard inv.args.values.keys.allSatisfy({ !DebtFields.all.map(\.name).contains($0) && $0 != "kind" }) else {
@@ -40,19 +43,27 @@ enum AddCommand: Command {
             if let k = inv.args.value("kind") {
                 inputs = [(try DebtKind.parse(k), values)]
             } else if values.isEmpty && inv.context.interactive && TerminalPrompt.isAvailable {
-                inputs = [try Interview.ask()]
+                let (store, session, doc) = try inv.loadDocument()
+                unlocked = (store, session)
+                inputs = [try Interview.ask(today: today, document: doc)]
             } else {
                 throw CLIError.usage("--kind is required with flags (loan, installment, card or informal)",
                                      hint: "run 'vault add' alone on a terminal to be asked for each field", command: spec.name)
             }
         }
         guard !inputs.isEmpty else { throw CLIError.usage("no debt given", command: spec.name) }
-        let added = try inv.changeDocument { doc -> [Debt] in
+        let added = try inv.changeDocument(unlocked: unlocked) { doc -> [Debt] in
             var debts: [Debt] = []
-            for (kind, values) in inputs {
-                let debt = try DebtFields.build(kind: kind, values: values, base: nil, document: doc, today: today)
-                _ = try doc.addDebt(debt)
-                debts.append(debt)
+            for (index, (kind, values)) in inputs.enumerated() {
+                do {
+                    let debt = try DebtFields.build(kind: kind, values: values, base: nil, document: doc, today: today)
+                    _ = try doc.addDebt(debt)
+                    debts.append(debt)
+                } catch where inputs.count > 1 {
+                    var e = CLIError(from: error, vaultPath: "")
+                    e.message = "debt \(index + 1): " + e.message
+                    throw e
+                }
             }
             return debts
         }
@@ -62,6 +73,13 @@ enum AddCommand: Command {
             inv.out.line((items.count == 1 && inputs.count == 1 && inv.args.value("from-json") == nil ? items[0] : .array(items)).render())
         } else {
             for d in debts { inv.out.line(d.id) }
+        }
+        for d in debts {
+            let state = DebtCalculator.state(of: d, payments: [], asOf: today)
+            if case .overdue = state.status, let due = state.schedule.first(where: { !$0.isSettled })?.line.effectiveDueDate {
+                inv.err.line("warning: \(d.id) already has an amount due on \(due) that is past due; if it was paid, record it with 'vault pay \(d.id) AMOUNT --date DATE'"
+                             + (d.kind == .card ? ", or set the current statement with 'vault edit \(d.id) --statement-date DATE --balance AMOUNT'" : ""))
+            }
         }
         return .success
     }
@@ -98,27 +116,49 @@ enum JSONDebtInput {
     }
 }
 
-/// `vault add` with no flags on a terminal: asks for each field in turn.
+/// `vault add` with no flags on a terminal: asks for each field in turn, and again for a field
+/// whose answer does not parse, keeping every other answer.
 enum Interview {
-    static func ask() throws -> (DebtKind, [String: String]) {
-        func question(_ label: String, default value: String?) throws -> String {
-            let prompt = value.map { "\(label) [\($0)]: " } ?? "\(label): "
-            guard let answer = TerminalPrompt.askVisible(prompt) else { throw CLIError("cancelled: no answer on the terminal") }
+    /// Fields asked for besides the required ones (advanced conventions stay at their defaults;
+    /// change them later with 'vault edit').
+    static let asked: Set<String> = ["currency", "method", "due-day", "credit-limit", "min-payment", "min-payment-floor",
+                                     "due", "rate", "account", "note"]
+
+    static func ask(today: CivilDate, document: VaultDocument) throws -> (DebtKind, [String: String]) {
+        func question(_ label: String, default value: String?, optional: Bool) throws -> String {
+            let suffix = value.map { " [\($0)]" } ?? (optional ? " (Enter to skip)" : "")
+            guard let answer = TerminalPrompt.askVisible("\(label)\(suffix): ") else { throw CLIError("cancelled: no answer on the terminal") }
             let trimmed = answer.trimmingCharacters(in: .whitespaces)
             return trimmed.isEmpty ? (value ?? "") : trimmed
         }
         var kind: DebtKind?
         while kind == nil {
-            kind = try? DebtKind.parse(try question("kind (loan, installment, card, informal)", default: "loan"))
+            kind = try? DebtKind.parse(try question("kind (loan, installment, card, informal)", default: "loan", optional: false))
         }
+        let k = kind!
         var values: [String: String] = [:]
-        for f in DebtFields.all where f.kinds.contains(kind!) && (f.required.contains(kind!) || f.promptDefault != nil || ["currency", "note"].contains(f.name)) {
+        func askField(_ f: DebtField) throws {
+            let required = f.required.contains(k)
             var answer = ""
             repeat {
-                answer = try question("\(f.name) — \(f.help)", default: f.promptDefault)
-            } while answer.isEmpty && f.required.contains(kind!)
-            if !answer.isEmpty { values[f.name] = answer }
+                answer = try question("\(f.name) — \(f.help)", default: f.promptDefault, optional: !required)
+            } while answer.isEmpty && required
+            values[f.name] = answer.isEmpty ? nil : answer
         }
-        return (kind!, values)
+        for f in DebtFields.all where f.kinds.contains(k) && (f.required.contains(k) || asked.contains(f.name)) {
+            try askField(f)
+        }
+        // Validate the whole debt; ask again only for the field that is wrong.
+        for _ in 0..<20 {
+            do {
+                _ = try DebtFields.build(kind: k, values: values, base: nil, document: document, today: today)
+                return (k, values)
+            } catch let e as FieldError {
+                guard let f = DebtFields.field(e.field) else { throw e }
+                TerminalPrompt.say("\(e.description) — please try again")
+                try askField(f)
+            }
+        }
+        throw CLIError("too many invalid answers; nothing was added", status: .usage)
     }
 }

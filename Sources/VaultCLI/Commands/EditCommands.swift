@@ -20,7 +20,13 @@ enum EditCommand: Command {
         guard let (change, doc) = try inv.changeDocument({ doc -> (Change, String) in
             guard let old = doc.debt(id: id) else { throw VaultChangeError.unknownDebt(id) }
             var values = DebtFields.values(of: old)
-            // Fields of other kinds cannot be given; fields that only make sense together are rebuilt from values.
+            if let code = changes["currency"], code != old.currency.code {
+                guard doc.payments(forDebt: id).isEmpty else {
+                    throw CLIError.usage("\(id) has payments in \(old.currency.code); its currency cannot change",
+                                         hint: "add a new debt in \(code) and close this one", command: spec.name)
+                }
+                try DebtFields.convertAmounts(&values, to: code, given: Set(changes.keys))
+            }
             values.merge(changes) { _, new in new }
             let updated = try DebtFields.build(kind: old.kind, values: values, base: old, document: doc, today: today)
             return (try doc.editDebt(updated), updated.id)

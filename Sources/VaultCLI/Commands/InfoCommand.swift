@@ -9,9 +9,9 @@ enum InfoCommand: Command {
     static let spec = CommandSpec(
         name: "info", abstract: "show the vault's format and key-derivation settings (no passphrase needed)",
         usage: "vault info [--vault PATH] [--json]",
-        discussion: "Reads the header and checks the file's integrity checksum; does not decrypt anything.",
+        discussion: "Reads the header and checks the file's integrity checksum; does not decrypt anything. Passphrase options are accepted (so scripts can pass the same options to every command) and ignored.",
         examples: ["vault info", "vault info --json"],
-        takesPassphrase: false, takesJSON: true)
+        takesJSON: true)
 
     static func run(_ inv: Invocation) throws -> ExitStatus {
         let info = try inv.store().info()

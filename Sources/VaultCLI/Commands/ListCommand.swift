@@ -131,6 +131,10 @@ enum PayCommand: Command {
         let today = try inv.today()
         let date = try inv.args.value("date").map { try CivilDate.parse($0, field: "date") } ?? today
         let note = inv.args.value("note")
+        if date > today {
+            throw CLIError.usage("a payment cannot be dated in the future (\(date) is after today, \(today))",
+                                 hint: "record it when it is paid, or pass --today to act on another date", command: spec.name)
+        }
         guard let (result, doc) = try inv.changeDocument({ doc -> (Change, Money) in
             guard let debt = doc.debt(id: id) else { throw VaultChangeError.unknownDebt(id) }
             let amount = try Money.parse(amountText, currency: debt.currency, field: "amount")

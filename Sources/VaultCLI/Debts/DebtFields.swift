@@ -70,12 +70,12 @@ enum DebtFields {
         for (name, _) in v {
             guard let f = field(name) else { throw CLIError.usage("unknown field '\(name)'") }
             guard f.kinds.contains(kind) else {
-                throw CLIError.usage("--\(name) does not apply to a \(kind) debt",
+                throw CLIError.usage("--\(name) does not apply to \(article(kind)) \(kind) debt",
                                      hint: "fields for \(kind): " + all.filter { $0.kinds.contains(kind) }.map { "--" + $0.name }.joined(separator: " "))
             }
         }
         for f in all where f.required.contains(kind) && (v[f.name] ?? "").isEmpty {
-            throw CLIError.usage("a \(kind) debt needs --\(f.name) (\(f.help))")
+            throw CLIError.usage("\(article(kind)) \(kind) debt needs --\(f.name) (\(f.help))")
         }
         let currency = try v["currency"].map { try Currency(code: $0) } ?? base?.currency ?? document.settings.defaultCurrency
         func money(_ name: String) throws -> Money? { try v[name].map { try Money.parse($0, currency: currency, field: name) } }
@@ -144,6 +144,35 @@ enum DebtFields {
         if let text = v["weekend-shift"] { debt.weekendShift = try WeekendShift.parse(text) }
         if let text = v["promo-until"] { debt.promoUntil = text.isEmpty ? nil : try CivilDate.parse(text, field: "promo-until") }
         return debt
+    }
+
+    static func article(_ kind: DebtKind) -> String {
+        "aeiou".contains(kind.description.first ?? "x") ? "an" : "a"
+    }
+
+    /// Names of the fields that hold amounts in the debt's currency.
+    static let moneyFields: Set<String> = ["principal", "balance", "credit-limit", "min-payment-floor", "tolerance"]
+
+    /// Rewrites the stored amounts of `values` for a change of currency: each amount keeps its value
+    /// when the new currency can write it exactly (10.00 CNY -> 10 JPY); otherwise the field must be given.
+    static func convertAmounts(_ values: inout [String: String], to code: String, given: Set<String>) throws {
+        let target = try Currency(code: code)
+        var keys = moneyFields
+        if let mp = values["min-payment"], !mp.hasSuffix("%") { keys.insert("min-payment") }
+        if let lp = values["late-penalty"], lp != "none", !lp.hasSuffix("%") { keys.insert("late-penalty") }
+        for key in keys where !given.contains(key) {
+            guard let text = values[key] else { continue }
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            var whole = String(parts[0])
+            var fraction = parts.count > 1 ? String(parts[1]) : ""
+            while fraction.count > target.minorUnits && fraction.hasSuffix("0") { fraction.removeLast() }
+            while fraction.count < target.minorUnits { fraction += "0" }
+            guard fraction.count == target.minorUnits else {
+                throw CLIError.usage("--\(key) (\(text)) cannot be written in \(code); give --\(key) again with the new currency")
+            }
+            if whole.isEmpty { whole = "0" }
+            values[key] = fraction.isEmpty ? whole : whole + "." + fraction
+        }
     }
 
     static func latePenalty(_ text: String, currency: Currency) throws -> LatePenaltyRule {

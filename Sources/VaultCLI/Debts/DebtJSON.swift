@@ -60,10 +60,11 @@ struct TextTable {
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], displayWidth(c)) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in
+            let joined = cells.enumerated().map { i, c in
                 let pad = String(repeating: " ", count: max(0, widths[i] - displayWidth(c)))
                 return rightAligned.contains(i) ? pad + c : c + pad
-            }.joined(separator: "  ").replacing(/\s+$/, with: "")
+            }.joined(separator: "  ")
+            return String(joined.reversed().drop(while: { $0 == " " }).reversed())
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
