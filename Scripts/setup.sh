@@ -17,6 +17,21 @@ ensure_libsodium() {
     pkg-config --exists libsodium || { echo "setup: libsodium still not found by pkg-config" >&2; exit 1; }
 }
 
+# The .ics tests parse calendars with a real iCalendar parser: Debian's python3-icalendar, run with
+# /usr/bin/python3 (it brings python3-dateutil, used to expand RRULEs).
+ensure_python_icalendar() {
+    if /usr/bin/python3 -c 'import icalendar, dateutil' >/dev/null 2>&1; then
+        return 0
+    fi
+    echo "setup: installing python3-icalendar with apt-get" >&2
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq >&2
+    $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq python3-icalendar >&2
+    /usr/bin/python3 -c 'import icalendar, dateutil' || { echo "setup: python3-icalendar still not importable" >&2; exit 1; }
+}
+
 ensure_swift() {
     command -v swift >/dev/null 2>&1 || { echo "setup: swift is not installed (expected at /opt/swift)" >&2; exit 1; }
 }

@@ -10,6 +10,8 @@ public enum VaultCLI {
     static let commands: [Command.Type] = [
         InitCommand.self, AddCommand.self, ListCommand.self, ShowCommand.self, PayCommand.self, EditCommand.self,
         CloseCommand.self, RemoveCommand.self, UndoCommand.self, RedoCommand.self,
+        RemindCommand.self, SnoozeCommand.self,
+        PlanCommand.self, BudgetCommand.self, AprCommand.self,
         InfoCommand.self, CheckCommand.self, PasswdCommand.self, DemoCommand.self, HelpCommand.self,
     ]
 
@@ -190,8 +192,8 @@ final class Invocation {
     func passphrase(prompt: String = "passphrase: ", confirm: Bool = false) throws -> SecureBytes {
         if let p = context.passphraseOverride { return p }
         let source = try PassphraseSource.from(args)
-        if source == .prompt && !context.interactive {
-            throw CLIError("no passphrase source", hint: "use --passphrase-file PATH, --passphrase-fd N or --passphrase-command CMD", status: .usage)
+        if source == .prompt && !(context.interactive && TerminalPrompt.isAvailable) {
+            throw CLIError("no passphrase source and no terminal to ask on", hint: "use --passphrase-file PATH, --passphrase-fd N or --passphrase-command CMD", status: .usage)
         }
         return try PassphraseReader.read(source, prompt: prompt, confirm: confirm)
     }

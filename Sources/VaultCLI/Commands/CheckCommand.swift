@@ -29,6 +29,11 @@ enum CheckCommand: Command {
         case .success:
             backupText = "ok (\(backupSummary))"
             backupJSON = .string("ok")
+        case .failure(.wrongPassphrase):
+            // Intact (its checksum matched) but sealed under another passphrase: an interrupted 'vault passwd'.
+            backupText = "intact, but sealed under a different passphrase (was a 'vault passwd' interrupted?)"
+            backupJSON = .string("other-passphrase")
+            status = .failure
         case .failure(let e):
             backupText = "DAMAGED: \(e.message)"
             backupJSON = .string(e.code)
@@ -41,9 +46,12 @@ enum CheckCommand: Command {
             inv.out.line("vault:  ok (\(vaultSummary))")
             inv.out.line("backup: \(backupText)")
         }
-        if status != .success {
+        if status == .damaged {
             inv.err.line("Error: the backup generation \(store.backupPath) is damaged")
             inv.err.line("hint: the vault itself is intact; the next save replaces the backup with a good copy")
+        } else if status == .failure {
+            inv.err.line("Error: the backup generation \(store.backupPath) does not open with this passphrase")
+            inv.err.line("hint: run 'vault passwd' again with the same new passphrase to re-seal it; the vault itself is intact")
         }
         return status
     }

@@ -21,12 +21,15 @@ enum PasswdCommand: Command {
         takesWait: true)
 
     static func run(_ inv: Invocation) throws -> ExitStatus {
+        // Check everything that needs no passphrase before running the KDF.
         let newSource = try PassphraseSource.from(inv.args, file: "new-passphrase-file", fd: "new-passphrase-fd", command: nil)
-        let (store, session) = try inv.unlock()
-        let kdf = try InitCommand.kdfParameters(inv, default: session.dataKey.kdf)
-        if newSource == .prompt && !inv.context.interactive {
-            throw CLIError("no source for the new passphrase", hint: "use --new-passphrase-file PATH or --new-passphrase-fd N", status: .usage)
+        if newSource == .prompt && !(inv.context.interactive && TerminalPrompt.isAvailable) {
+            throw CLIError("no source for the new passphrase and no terminal to ask on",
+                           hint: "use --new-passphrase-file PATH or --new-passphrase-fd N", status: .usage)
         }
+        let requestedKDF = try inv.args.value("kdf").map { _ in try InitCommand.kdfParameters(inv, default: .moderate) }
+        let (store, session) = try inv.unlock()
+        let kdf = requestedKDF ?? inv.context.kdfOverride ?? session.dataKey.kdf
         let newPassphrase = try PassphraseReader.read(newSource, prompt: "new passphrase: ", confirm: true)
         if let warning = PassphraseReader.weaknessWarning(newPassphrase) { inv.err.line(warning) }
         let rotate = inv.args.has("rotate-key")

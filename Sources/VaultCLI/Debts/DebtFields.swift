@@ -57,6 +57,7 @@ enum DebtFields {
         DebtField("grace-days", "N", "days after the due date that still count as on time (容时; default 3)"),
         DebtField("tolerance", "AMOUNT", "unpaid remainder that counts as paid (容差; default 10.00)"),
         DebtField("lead-days", "N,N,...", "days before a due date to remind (default 3,1,0)"),
+        DebtField("overdue-cap", "DAYS", "stop overdue reminders after this many days overdue (default 30; 'vault remind --all' shows them)"),
         DebtField("weekend-shift", "MODE", "move due dates off weekends: none, before or after (default none)"),
         DebtField("promo-until", "DATE", "0% promotional period ends on this date (planning)"),
         DebtField("account", "TEXT", "account or contract reference (kept only inside the vault)"),
@@ -124,7 +125,6 @@ enum DebtFields {
         if let base {
             debt.closure = base.closure
             debt.snoozedUntil = base.snoozedUntil
-            debt.overdueReminderCapDays = base.overdueReminderCapDays
         }
         debt.accountReference = v["account"].flatMap { $0.isEmpty ? nil : $0 }
         debt.notes = v["note"].flatMap { $0.isEmpty ? nil : $0 }
@@ -141,6 +141,7 @@ enum DebtFields {
         }
         if let text = v["late-penalty"] { debt.latePenalty = try latePenalty(text, currency: currency) }
         if let text = v["lead-days"] { debt.leadDays = try leadDays(text) }
+        if let cap = try int("overdue-cap", 1...3650) { debt.overdueReminderCapDays = cap }
         if let text = v["weekend-shift"] { debt.weekendShift = try WeekendShift.parse(text) }
         if let text = v["promo-until"] { debt.promoUntil = text.isEmpty ? nil : try CivilDate.parse(text, field: "promo-until") }
         return debt
@@ -239,6 +240,7 @@ enum DebtFields {
         case let .percentOfUnpaidMinimum(p, _, _): v["late-penalty"] = p.description
         }
         v["lead-days"] = debt.leadDays.map(String.init).joined(separator: ",")
+        v["overdue-cap"] = String(debt.overdueReminderCapDays)
         v["weekend-shift"] = debt.weekendShift.description
         if let p = debt.promoUntil { v["promo-until"] = p.description }
         return v
