@@ -466,3 +466,45 @@ extension VaultDocument {
         return Change(description: "redid: \(entry.description)")
     }
 }
+
+extension VaultDocument {
+    /// Fills an empty vault with the contents of a full export (`vault import`), keeping every value
+    /// exactly: settings, debts in order, payments with their ids, dates, amounts and notes, and the next
+    /// payment id. One undoable change; the next payment id stays raised after an undo (ids are never reused).
+    /// - Throws: ``VaultChangeError/limitReached(_:)`` when the vault is not empty, ``VaultChangeError/invalid(_:)``
+    ///   for a bad field, ``VaultChangeError/duplicateDebtID(_:)``, ``VaultChangeError/unknownDebt(_:)``,
+    ///   ``VaultChangeError/nonPositiveAmount``, ``VaultChangeError/currencyMismatch(expected:given:)``,
+    ///   ``VaultChangeError/unknownPayment(_:)`` for payment ids that are not increasing or not below `nextPaymentID`.
+    @discardableResult
+    public mutating func importContents(settings new: Settings, debts newDebts: [Debt], payments newPayments: [Payment],
+                                        nextPaymentID next: Int) throws(VaultChangeError) -> Change {
+        guard debts.isEmpty, payments.isEmpty else { throw .limitReached("import needs an empty vault") }
+        do { try new.validate() } catch { throw .invalid(error) }
+        guard newDebts.count <= VaultDocument.maximumDebts else { throw .limitReached("at most \(VaultDocument.maximumDebts) debts") }
+        guard next >= 1, next <= VaultDocument.maximumPaymentID + 1 else { throw .limitReached("next payment id \(next)") }
+        var currencies: [String: Currency] = [:]
+        for debt in newDebts {
+            do { try debt.validate() } catch { throw .invalid(error) }
+            guard currencies.updateValue(debt.currency, forKey: debt.id) == nil else { throw .duplicateDebtID(debt.id) }
+        }
+        var previous = 0
+        for p in newPayments {
+            guard let currency = currencies[p.debtID] else { throw .unknownDebt(p.debtID) }
+            guard p.amount.currency == currency else { throw .currencyMismatch(expected: currency.code, given: p.amount.currency.code) }
+            guard p.amount.minorUnits > 0 else { throw .nonPositiveAmount }
+            guard p.id > previous, p.id < next else { throw .unknownPayment(p.id) }
+            if let note = p.note, note.utf8.count > Payment.maximumNoteLength {
+                throw .invalid(FieldError(field: "note", value: "…", reason: "is longer than \(Payment.maximumNoteLength) bytes"))
+            }
+            previous = p.id
+        }
+        var ops: [HistoryOperation] = [.replaceSettings(new)]
+        for (i, d) in newDebts.enumerated() { ops.append(.insertDebt(d, at: i)) }
+        if !newPayments.isEmpty { ops.append(.insertPayments(newPayments)) }
+        let oldNext = nextPaymentID
+        nextPaymentID = max(nextPaymentID, next)
+        let text = "imported \(newDebts.count) debt\(newDebts.count == 1 ? "" : "s") and \(newPayments.count) payment\(newPayments.count == 1 ? "" : "s")"
+        do { try record(text, ops) } catch { nextPaymentID = oldNext; throw error }
+        return Change(description: text)
+    }
+}

@@ -172,14 +172,19 @@ enum TerminalPrompt {
         _ = prompt.withCString { Glibc.write(fd, $0, strlen($0)) }
         var old = termios()
         let haveTermios = tcgetattr(fd, &old) == 0
+        // Every signal that ends the process at the prompt restores echo first: Ctrl-C, Ctrl-\ (which the
+        // Swift runtime's backtracer would otherwise catch), SIGTERM and SIGHUP. Previous handlers come back after.
+        var previous: [(Int32, __sighandler_t?)] = []
         if haveTermios {
             saved = old
             savedFD = fd
-            signal(SIGINT) { sig in
-                if TerminalPrompt.savedFD >= 0 { tcsetattr(TerminalPrompt.savedFD, TCSAFLUSH, &TerminalPrompt.saved) }
-                _ = Glibc.write(2, "\n", 1)
-                signal(sig, SIG_DFL)
-                raise(sig)
+            for sig in [SIGINT, SIGQUIT, SIGTERM, SIGHUP] {
+                previous.append((sig, signal(sig) { sig in
+                    if TerminalPrompt.savedFD >= 0 { tcsetattr(TerminalPrompt.savedFD, TCSAFLUSH, &TerminalPrompt.saved) }
+                    _ = Glibc.write(2, "\n", 1)
+                    signal(sig, SIG_DFL)
+                    raise(sig)
+                }))
             }
             var quiet = old
             quiet.c_lflag &= ~tcflag_t(ECHO)
@@ -189,7 +194,7 @@ enum TerminalPrompt {
             if haveTermios {
                 tcsetattr(fd, TCSAFLUSH, &old)
                 savedFD = -1
-                signal(SIGINT, SIG_DFL)
+                for (sig, handler) in previous { signal(sig, handler) }
             }
             _ = Glibc.write(fd, "\n", 1)
         }

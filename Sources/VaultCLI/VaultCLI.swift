@@ -11,7 +11,8 @@ public enum VaultCLI {
         InitCommand.self, AddCommand.self, ListCommand.self, ShowCommand.self, PayCommand.self, EditCommand.self,
         CloseCommand.self, RemoveCommand.self, UndoCommand.self, RedoCommand.self,
         RemindCommand.self, SnoozeCommand.self,
-        PlanCommand.self, BudgetCommand.self, AprCommand.self,
+        PlanCommand.self, BudgetCommand.self, AprCommand.self, AdviceCommand.self,
+        ExportCommand.self, ImportCommand.self,
         InfoCommand.self, CheckCommand.self, PasswdCommand.self, DemoCommand.self, HelpCommand.self,
     ]
 

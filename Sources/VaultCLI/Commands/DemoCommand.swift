@@ -99,14 +99,16 @@ enum DemoData {
             ["list"],
             ["show", "card2"],
             ["remind"],
-            ["budget", "--income", "15000", "--expenses", "9000", "--payday", "10"],
+            ["budget", "--income", "18000", "--expenses", "9000", "--payday", "10"],
             ["plan", "--compare"],
             ["plan", "--months", "6"],
             ["plan", "--lump-sum-vs-installments", "huabei"],
+            ["advice"],
             ["apr", "--amount", "10000", "--months", "12", "--monthly-fee", "0.6%", "--compare-revolving", "0.05%/day"],
             ["pay", "card2", "186.04", "--note", "minimum"],
             ["list"],
             ["undo"],
+            ["export", "--redacted"],
         ]
     }
 }

@@ -1,0 +1,651 @@
+import DebtModel
+
+// The redaction engine behind `vault export --redacted`: a pure function from the vault's document, a
+// date, the plan summaries and the advice titles to a report that carries no free text, no ids, no exact
+// amounts and no exact dates. Randomness (the pseudonym order) comes in as a parameter, so the same
+// inputs always give the same report and tests can pin it. docs/export.md states the policy field by field.
+
+/// How amounts are coarsened.
+public enum RedactionPrecision: Hashable, Sendable, CustomStringConvertible {
+    /// Rounded half up to this many significant figures (1 or 2; 2 is the default).
+    case significantFigures(Int)
+    /// Shown as the range [k x size, (k+1) x size) of whole major units (100, 1000, 10000 or 100000).
+    case bucket(Int64)
+
+    /// The default: 2 significant figures.
+    public static let `default` = RedactionPrecision.significantFigures(2)
+    /// The bucket sizes `--precision` accepts.
+    public static let bucketSizes: [Int64] = [100, 1000, 10_000, 100_000]
+
+    /// "2sf", "1sf", or the bucket size ("1000").
+    public var description: String {
+        switch self {
+        case let .significantFigures(n): return "\(n)sf"
+        case let .bucket(size): return String(size)
+        }
+    }
+
+    /// Parses a `--precision` value: "2sf", "1sf", "100", "1000", "10000" or "100000".
+    public static func parse(_ text: String) -> RedactionPrecision? {
+        if text == "2sf" { return .significantFigures(2) }
+        if text == "1sf" { return .significantFigures(1) }
+        if let n = Int64(text), bucketSizes.contains(n) { return .bucket(n) }
+        return nil
+    }
+
+    /// Coarsens `minorUnits` of `currency`: the rounded value, or the bucket's bounds.
+    public func apply(_ minorUnits: Int64, currency: Currency) -> RedactedAmount {
+        let v = max(0, minorUnits)
+        switch self {
+        case let .significantFigures(n):
+            return RedactedAmount(currency: currency, value: RedactionPrecision.round(v, significantFigures: n), upper: nil)
+        case let .bucket(size):
+            let step = size.multipliedReportingOverflow(by: currency.minorUnitsPerMajor)
+            guard !step.overflow, step.partialValue > 0 else { return RedactedAmount(currency: currency, value: 0, upper: nil) }
+            let lower = v / step.partialValue * step.partialValue
+            return RedactedAmount(currency: currency, value: lower, upper: lower + step.partialValue)
+        }
+    }
+
+    /// `value` rounded half up to `n` significant figures (0 stays 0).
+    public static func round(_ value: Int64, significantFigures n: Int) -> Int64 {
+        guard value > 0, n > 0 else { return 0 }
+        var digits = 0
+        var x = value
+        while x > 0 { digits += 1; x /= 10 }
+        guard digits > n else { return value }
+        var unit: Int64 = 1
+        for _ in 0..<(digits - n) { unit *= 10 }
+        let (q, r) = value.quotientAndRemainder(dividingBy: unit)
+        let rounded = (r * 2 >= unit ? q + 1 : q)
+        let result = rounded.multipliedReportingOverflow(by: unit)
+        return result.overflow ? value : result.partialValue
+    }
+
+    /// Whether an exact amount's whole part could be printed by this precision on its own (so finding it
+    /// in an export is not evidence of a leak): at most the kept significant figures, or a bucket bound.
+    func couldPrint(wholeUnits: Int64) -> Bool {
+        switch self {
+        case let .significantFigures(n): return RedactionPrecision.round(wholeUnits, significantFigures: n) == wholeUnits
+        case let .bucket(size): return wholeUnits % size == 0
+        }
+    }
+}
+
+/// A coarsened amount: a rounded figure, or a range when ``upper`` is set.
+public struct RedactedAmount: Hashable, Sendable {
+    /// The currency.
+    public let currency: Currency
+    /// The rounded amount (or the range's lower bound), in minor units.
+    public let value: Int64
+    /// The range's upper bound (exclusive), in minor units, for a bucket precision.
+    public let upper: Int64?
+
+    /// Creates a coarsened amount (normally through ``RedactionPrecision/apply(_:currency:)``).
+    public init(currency: Currency, value: Int64, upper: Int64?) {
+        self.currency = currency
+        self.value = value
+        self.upper = upper
+    }
+
+    /// A plain decimal without trailing zeros or grouping: "5200", "3.5", "0".
+    public static func plain(_ minor: Int64, _ currency: Currency) -> String {
+        let per = currency.minorUnitsPerMajor
+        let whole = minor / per
+        var frac = minor % per
+        guard frac != 0 else { return String(whole) }
+        var width = currency.minorUnits
+        while frac % 10 == 0 { frac /= 10; width -= 1 }
+        let f = String(frac)
+        return "\(whole)." + String(repeating: "0", count: width - f.count) + f
+    }
+
+    /// Grouped for reading: "5,200", "12,000", "3.5".
+    public static func grouped(_ minor: Int64, _ currency: Currency) -> String {
+        let text = plain(minor, currency)
+        let parts = text.split(separator: ".", maxSplits: 1)
+        var whole = Array(parts[0])
+        var out: [Character] = []
+        while whole.count > 3 {
+            out = [","] + whole.suffix(3) + out
+            whole.removeLast(3)
+        }
+        let grouped = String(whole + out)
+        return parts.count > 1 ? grouped + "." + parts[1] : grouped
+    }
+
+    /// "≈5,200 CNY", or "5,000–6,000 CNY" for a range.
+    public var display: String {
+        if let upper { return "\(RedactedAmount.grouped(value, currency))–\(RedactedAmount.grouped(upper, currency)) \(currency.code)" }
+        return "≈\(RedactedAmount.grouped(value, currency)) \(currency.code)"
+    }
+}
+
+/// How pseudonyms ("Debt A", "Debt B", ...) are assigned to debts.
+public enum PseudonymOrder: Hashable, Sendable {
+    /// A fresh order from random bytes supplied by the caller (at least 16, from a CSPRNG), so that two
+    /// exports cannot be linked by letter.
+    case random(seed: [UInt8])
+    /// The same order every time for the same salt (stored in the vault) and the same debts.
+    case stable(salt: [UInt8])
+}
+
+/// A debt's status, coarsened: the exact number of days overdue is never shown.
+public enum RedactedStatus: String, Hashable, Sendable, CaseIterable {
+    case onTime = "on_time"
+    case inGrace = "in_grace"
+    case overdue1to30 = "overdue_1_30"
+    case overdue31to60 = "overdue_31_60"
+    case overdue61to90 = "overdue_61_90"
+    case overdue90plus = "overdue_90_plus"
+    case paidOff = "paid_off"
+
+    /// The bucket of a status (closed debts are not listed).
+    public init(_ status: DebtStatus) {
+        switch status {
+        case .ok, .dueSoon, .dueToday: self = .onTime
+        case .inGrace: self = .inGrace
+        case let .overdue(days):
+            switch days {
+            case ...30: self = .overdue1to30
+            case 31...60: self = .overdue31to60
+            case 61...90: self = .overdue61to90
+            default: self = .overdue90plus
+            }
+        case .paidOff, .closed: self = .paidOff
+        }
+    }
+
+    /// "on time", "in grace", "overdue 1-30 days", ..., "overdue 90+ days", "paid off".
+    public var label: String {
+        switch self {
+        case .onTime: return "on time"
+        case .inGrace: return "in grace"
+        case .overdue1to30: return "overdue 1-30 days"
+        case .overdue31to60: return "overdue 31-60 days"
+        case .overdue61to90: return "overdue 61-90 days"
+        case .overdue90plus: return "overdue 90+ days"
+        case .paidOff: return "paid off"
+        }
+    }
+}
+
+/// One currency's plan, as the export needs it (exact; coarsened by ``Redactor``).
+public struct RedactionPlanSummary: Hashable, Sendable {
+    /// The currency planned.
+    public let currency: Currency
+    /// The strategy used (avalanche with a stored budget, minimum-only without one).
+    public let strategy: PlanStrategy
+    /// How the plan ends.
+    public let outcome: PlanOutcome
+    /// Months until the last debt is paid off, when it is.
+    public let monthsToDebtFree: Int?
+    /// Interest and fees over the whole plan, in minor units.
+    public let totalInterest: Int64
+    /// For each planned debt id, the plan month it is paid off in (nil: not within the plan).
+    public let payoffMonths: [String: Int?]
+
+    /// Creates a summary.
+    public init(currency: Currency, strategy: PlanStrategy, outcome: PlanOutcome, monthsToDebtFree: Int?, totalInterest: Int64,
+                payoffMonths: [String: Int?]) {
+        self.currency = currency
+        self.strategy = strategy
+        self.outcome = outcome
+        self.monthsToDebtFree = monthsToDebtFree
+        self.totalInterest = totalInterest
+        self.payoffMonths = payoffMonths
+    }
+
+    /// The plans `vault plan` would show without options: per currency, avalanche on the stored budget
+    /// (income minus expenses) in that budget's currency, minimum payments only elsewhere.
+    public static func compute(document: VaultDocument, asOf date: CivilDate) -> [RedactionPlanSummary] {
+        let s = document.settings
+        var budget: Money?
+        if let income = s.monthlyIncome, let available = try? income.subtracting(s.monthlyExpenses ?? .zero(income.currency)) {
+            budget = available
+        }
+        let calendar = PlanCalendar(today: date, payday: s.payday)
+        let inputs = VaultPlanInputs(states: DebtCalculator.states(of: document, asOf: date, includeClosed: false), calendar: calendar)
+        return inputs.groups.map { g in
+            var request = PlanRequest(debts: g.debts, budget: 0, strategy: .avalanche)
+            if let budget, budget.currency == g.currency {
+                request.budget = max(0, budget.minorUnits)
+            } else {
+                request.strategy = .minimum
+                request.budget = Money.maximumMinorUnits
+            }
+            let plan = Planner.plan(request, recordMonths: false)
+            var payoff: [String: Int?] = [:]
+            for (i, d) in g.debts.enumerated() { payoff[d.id] = plan.payoffMonths[i] }
+            return RedactionPlanSummary(currency: g.currency, strategy: request.strategy, outcome: plan.outcome,
+                                        monthsToDebtFree: plan.debtFreeMonth, totalInterest: plan.totalCharges, payoffMonths: payoff)
+        }
+    }
+}
+
+/// An advice item as the export receives it: only its code, severity and title (never its explanation,
+/// which quotes the user's figures).
+public struct RedactionAdviceInput: Hashable, Sendable {
+    /// Stable code, e.g. "overdue".
+    public let code: String
+    /// "urgent", "important" or "tip".
+    public let severity: String
+    /// The one-line title.
+    public let title: String
+
+    /// Creates an input item.
+    public init(code: String, severity: String, title: String) {
+        self.code = code
+        self.severity = severity
+        self.title = title
+    }
+}
+
+/// One debt in a redacted report.
+public struct RedactedDebt: Hashable, Sendable {
+    /// "Debt A", "Debt B", ...
+    public let pseudonym: String
+    /// Its kind.
+    public let kind: DebtKind
+    /// Its balance, coarsened.
+    public let balance: RedactedAmount
+    /// APR in tenths of a percentage point (183 = 18.3%), when the debt has a rate.
+    public let aprTenths: Int?
+    /// Months left: unpaid schedule lines for loans and installments, the plan's payoff month otherwise.
+    public let monthsLeft: Int?
+    /// The status bucket.
+    public let status: RedactedStatus
+}
+
+/// One currency's plan in a redacted report.
+public struct RedactedPlan: Hashable, Sendable {
+    /// The currency.
+    public let currency: Currency
+    /// The strategy.
+    public let strategy: PlanStrategy
+    /// The outcome.
+    public let outcome: PlanOutcome
+    /// Months to debt-free, when the plan ends.
+    public let monthsToDebtFree: Int?
+    /// Total interest and fees, coarsened.
+    public let totalInterest: RedactedAmount
+}
+
+/// An advice title in a redacted report.
+public struct RedactedAdvice: Hashable, Sendable {
+    /// Stable code.
+    public let code: String
+    /// "urgent", "important" or "tip".
+    public let severity: String
+    /// The title, or the code when the title failed the leak check.
+    public let title: String
+    /// True when the title was replaced by the code.
+    public let titleWithheld: Bool
+}
+
+/// Everything a redacted export shows.
+public struct RedactedReport: Hashable, Sendable {
+    /// The month of the report, "YYYY-MM".
+    public let month: String
+    /// The precision used for amounts.
+    public let precision: RedactionPrecision
+    /// Whether pseudonyms follow the vault's stored salt.
+    public let stableOrder: Bool
+    /// Open debts per kind, in ``DebtKind`` order (kinds with none are left out).
+    public let countsByKind: [(kind: DebtKind, count: Int)]
+    /// Closed debts (not listed one by one).
+    public let closedCount: Int
+    /// Total balance of the listed debts per currency, coarsened after summing.
+    public let totals: [RedactedAmount]
+    /// The debts, in pseudonym order.
+    public let debts: [RedactedDebt]
+    /// The plans, per currency.
+    public let plans: [RedactedPlan]
+    /// The advice titles, in the order given.
+    public let advice: [RedactedAdvice]
+
+    public static func == (a: RedactedReport, b: RedactedReport) -> Bool {
+        a.month == b.month && a.precision == b.precision && a.stableOrder == b.stableOrder && a.closedCount == b.closedCount
+            && a.countsByKind.map(\.kind) == b.countsByKind.map(\.kind) && a.countsByKind.map(\.count) == b.countsByKind.map(\.count)
+            && a.totals == b.totals && a.debts == b.debts && a.plans == b.plans && a.advice == b.advice
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(month); h.combine(debts); h.combine(totals)
+    }
+}
+
+/// Builds redacted reports.
+public enum Redactor {
+    /// The pseudonym of position `index` (0-based): "Debt A" ... "Debt Z", "Debt AA", "Debt AB", ...
+    public static func pseudonym(_ index: Int) -> String {
+        var n = index + 1
+        var letters: [Character] = []
+        while n > 0 {
+            n -= 1
+            letters.insert(Character(Unicode.Scalar(UInt8(65 + n % 26))), at: 0)
+            n /= 26
+        }
+        return "Debt " + String(letters)
+    }
+
+    /// The redacted report of `document` as of `date`.
+    /// - Parameters:
+    ///   - plans: the plan summaries (``RedactionPlanSummary/compute(document:asOf:)``).
+    ///   - advice: the current advice items; each title passes ``RedactionLeakCheck`` or is replaced by its code.
+    ///   - order: how pseudonyms are assigned.
+    public static func redact(document: VaultDocument, asOf date: CivilDate, plans: [RedactionPlanSummary],
+                              advice: [RedactionAdviceInput], precision: RedactionPrecision = .default,
+                              order: PseudonymOrder) -> RedactedReport {
+        let states = DebtCalculator.states(of: document, asOf: date, includeClosed: true)
+        let listed = states.filter { $0.debt.isOpen }
+        var payoff: [String: Int?] = [:]
+        for p in plans { payoff.merge(p.payoffMonths) { a, _ in a } }
+
+        // Pseudonym order: sort by a keyed hash, of the position (random) or of the id (stable).
+        let keyed: [(UInt64, Int)] = listed.enumerated().map { i, s in
+            switch order {
+            case let .random(seed): return (SipHash.hash(key: seed, message: Array(String(i).utf8)), i)
+            case let .stable(salt): return (SipHash.hash(key: salt, message: Array(s.debt.id.utf8)), i)
+            }
+        }
+        let ordered = keyed.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { listed[$0.1] }
+
+        var debts: [RedactedDebt] = []
+        var totals: [String: (Currency, Int64)] = [:]
+        for (k, s) in ordered.enumerated() {
+            let balance = max(0, s.balance.minorUnits)
+            let t = totals[s.currency.code] ?? (s.currency, 0)
+            totals[s.currency.code] = (s.currency, t.1 &+ balance)
+            debts.append(RedactedDebt(pseudonym: pseudonym(k), kind: s.debt.kind,
+                                      balance: precision.apply(balance, currency: s.currency),
+                                      aprTenths: aprTenths(s.debt), monthsLeft: monthsLeft(s, payoff: payoff),
+                                      status: RedactedStatus(s.status)))
+        }
+        let counts = DebtKind.allCases.compactMap { kind -> (kind: DebtKind, count: Int)? in
+            let n = listed.filter { $0.debt.kind == kind }.count
+            return n > 0 ? (kind, n) : nil
+        }
+        let check = RedactionLeakCheck(document: document, asOf: date, precision: precision)
+        let items = advice.map { a -> RedactedAdvice in
+            let clean = check.findings(in: a.title, strict: true).isEmpty
+            let code = check.findings(in: a.code, strict: true).isEmpty ? a.code : "advice"
+            let severity = ["urgent", "important", "tip"].contains(a.severity) ? a.severity : "tip"
+            return RedactedAdvice(code: code, severity: severity, title: clean ? a.title : code, titleWithheld: !clean)
+        }
+        return RedactedReport(
+            month: monthLabel(date), precision: precision, stableOrder: { if case .stable = order { return true } else { return false } }(),
+            countsByKind: counts, closedCount: states.count - listed.count,
+            totals: totals.sorted { $0.key < $1.key }.map { precision.apply($0.value.1, currency: $0.value.0) },
+            debts: debts,
+            plans: plans.map { p in
+                RedactedPlan(currency: p.currency, strategy: p.strategy, outcome: p.outcome, monthsToDebtFree: p.monthsToDebtFree,
+                             totalInterest: precision.apply(p.totalInterest, currency: p.currency))
+            },
+            advice: items)
+    }
+
+    /// "YYYY-MM".
+    public static func monthLabel(_ d: CivilDate) -> String {
+        let y = String(d.year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (d.month < 10 ? "0" : "") + String(d.month)
+    }
+
+    /// APR to 0.1 percentage point (half up): the contract rate of loans and informal debts, the true cost
+    /// (IRR of the schedule) of installments, 365 x the daily rate of cards.
+    static func aprTenths(_ debt: Debt) -> Int? {
+        var scaled: Int64?
+        switch debt.terms {
+        case let .loan(t): scaled = t.rate.annualScaled
+        case .installment:
+            if let cost = Finance.cost(of: debt) { scaled = Int64((cost.apr * Double(Percentage.unitsPerOne)).rounded()) }
+        case .card: scaled = (debt.dailyRate ?? Debt.defaultCardDailyRate).annualScaled
+        case let .informal(t): scaled = t.rate?.annualScaled
+        }
+        guard let scaled, scaled >= 0 else { return nil }
+        // Percentage.scale units are one percentage point; a tenth is scale / 10.
+        let tenth = Percentage.scale / 10
+        return Int((scaled + tenth / 2) / tenth)
+    }
+
+    /// Unpaid schedule lines for loans and installments; the plan's payoff month for cards and informal debts.
+    static func monthsLeft(_ s: DebtState, payoff: [String: Int?]) -> Int? {
+        if s.status == .paidOff || s.balance.minorUnits <= 0 { return 0 }
+        switch s.debt.kind {
+        case .loan, .installment: return s.schedule.filter { !$0.isSettled }.count
+        case .card, .informal: return payoff[s.debt.id] ?? nil
+        }
+    }
+}
+
+/// Finds what must never appear in a redacted export: the vault's names, account references, notes,
+/// payment notes and debt ids, its exact amounts, and day-level dates. Findings name the kind of leak,
+/// never the leaked text.
+public struct RedactionLeakCheck: Sendable {
+    /// Whole strings (names, account references, notes, payment notes) and their longer words.
+    let texts: [String]
+    /// Debt ids.
+    let ids: [String]
+    /// Exact amount spellings ("12345.67", "12,345.67", and whole parts the precision could not print).
+    let amounts: [String]
+    /// Exact dates of the document.
+    let dates: [String]
+
+    /// Words of the export's own templates; a name or id equal to one of them reveals nothing.
+    public static let vocabulary: Set<String> = [
+        "debt", "debts", "kind", "kinds", "loan", "loans", "installment", "installments", "card", "cards", "informal",
+        "balance", "balances", "total", "totals", "apr", "rate", "months", "month", "left", "status", "on", "time", "in",
+        "grace", "overdue", "days", "paid", "off", "plan", "plans", "strategy", "avalanche", "snowball", "minimum",
+        "custom", "interest", "and", "fees", "advice", "urgent", "important", "tip", "summary", "redacted", "export",
+        "precision", "open", "closed", "currency", "amount", "free", "never", "ends", "budget", "below", "minimums",
+        "the", "of", "to", "a", "an", "as", "by", "for", "with", "only", "payments", "payment", "record", "count",
+        "value", "upper", "text", "name", "pseudonym", "order", "stable", "random", "vault", "debt-free", "none",
+    ]
+
+    /// Collects what to look for in `document`; with `date`, also the balances and totals as of that date.
+    public init(document: VaultDocument, asOf date: CivilDate? = nil, precision: RedactionPrecision = .default) {
+        var texts: [String] = []
+        func addText(_ s: String?) {
+            guard let s, !s.isEmpty else { return }
+            let trimmed = s.trimmingWhitespace()
+            if trimmed.count >= 2 || trimmed.unicodeScalars.contains(where: { $0.value > 0x7F }) {
+                if !RedactionLeakCheck.vocabulary.contains(trimmed.lowercased()) { texts.append(trimmed) }
+            }
+            // Longer words of free text: a lender's name may be quoted in part.
+            for word in s.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) where word.count >= 4 {
+                let w = String(word)
+                if !RedactionLeakCheck.vocabulary.contains(w.lowercased()), !w.allSatisfy(\.isNumber) { texts.append(w) }
+            }
+        }
+        var amounts: Set<String> = []
+        func addAmount(_ m: Money?) {
+            guard let m, m.minorUnits > 0 else { return }
+            let per = m.currency.minorUnitsPerMajor
+            if m.minorUnits % per != 0 {
+                amounts.insert(m.decimalString)
+                amounts.insert(m.groupedString)
+            }
+            let whole = m.minorUnits / per
+            if whole >= 1000, !precision.couldPrint(wholeUnits: whole) {
+                amounts.insert(String(whole))
+                amounts.insert(RedactedAmount.grouped(whole * per, m.currency))
+            }
+        }
+        var dates: Set<String> = []
+        func addDate(_ d: CivilDate?) { if let d { dates.insert(d.description) } }
+        for d in document.debts {
+            addText(d.name); addText(d.accountReference); addText(d.notes)
+            addDate(d.createdDate); addDate(d.closure?.date); addDate(d.snoozedUntil); addDate(d.promoUntil)
+            addAmount(d.terms.originalAmount); addAmount(d.tolerance)
+            switch d.terms {
+            case let .loan(t): addDate(t.firstDueDate)
+            case let .installment(t): addDate(t.firstDueDate)
+            case let .card(t): addDate(t.statementDate); addAmount(t.creditLimit)
+            case let .informal(t): addDate(t.dueDate)
+            }
+        }
+        if let date {
+            var sums: [String: (Currency, Int64)] = [:]
+            for s in DebtCalculator.states(of: document, asOf: date) {
+                for m in [s.balance, s.totalPaid, s.remaining, s.overdueAmount, s.penaltyInterest, s.latePenalty, s.nextDue?.amount] { addAmount(m) }
+                addDate(s.nextDue?.date)
+                if s.debt.isOpen {
+                    let t = sums[s.currency.code] ?? (s.currency, 0)
+                    sums[s.currency.code] = (s.currency, t.1 &+ max(0, s.balance.minorUnits))
+                }
+            }
+            for (_, (c, total)) in sums { addAmount(Money(minorUnits: total, currency: c)) }
+        }
+        for p in document.payments { addText(p.note); addAmount(p.amount); addDate(p.date) }
+        addAmount(document.settings.monthlyIncome); addAmount(document.settings.monthlyExpenses)
+        self.texts = Array(Set(texts)).sorted { $0.count > $1.count }
+        self.ids = document.debts.map(\.id).filter { $0.count >= 2 && !RedactionLeakCheck.vocabulary.contains($0) }
+        self.amounts = amounts.sorted()
+        self.dates = dates.sorted()
+    }
+
+    /// Also treats these amounts (e.g. balances and totals as of the export's date) as exact amounts.
+    public func adding(amounts extra: [Money], precision: RedactionPrecision = .default) -> RedactionLeakCheck {
+        var more = Set(amounts)
+        for m in extra where m.minorUnits > 0 {
+            let per = m.currency.minorUnitsPerMajor
+            if m.minorUnits % per != 0 { more.insert(m.decimalString); more.insert(m.groupedString) }
+            let whole = m.minorUnits / per
+            if whole >= 1000, !precision.couldPrint(wholeUnits: whole) {
+                more.insert(String(whole)); more.insert(RedactedAmount.grouped(whole * per, m.currency))
+            }
+        }
+        return RedactionLeakCheck(texts: texts, ids: ids, amounts: more.sorted(), dates: dates)
+    }
+
+    /// Also looks for these strings (the vault path, the passphrase source) anywhere.
+    public func adding(texts extra: [String]) -> RedactionLeakCheck {
+        let more = extra.filter { $0.count >= 3 }
+        return RedactionLeakCheck(texts: texts + more, ids: ids, amounts: amounts, dates: dates)
+    }
+
+    init(texts: [String], ids: [String], amounts: [String], dates: [String]) {
+        self.texts = texts
+        self.ids = ids
+        self.amounts = amounts
+        self.dates = dates
+    }
+
+    /// What `text` leaks, as kinds ("a name, account reference or note", "a debt id", "an exact amount",
+    /// "a day-level date"). `strict` (for advice titles) also refuses any run of 3 or more digits.
+    public func findings(in text: String, strict: Bool = false) -> [String] {
+        var out: [String] = []
+        let lower = text.lowercased()
+        if texts.contains(where: { RedactionLeakCheck.contains(text, $0) || RedactionLeakCheck.contains(lower, $0.lowercased()) }) {
+            out.append("a name, account reference or note")
+        }
+        if ids.contains(where: { RedactionLeakCheck.contains(lower, $0) }) { out.append("a debt id") }
+        if amounts.contains(where: { RedactionLeakCheck.containsNumber(text, $0) }) { out.append("an exact amount") }
+        if dates.contains(where: { text.contains($0) }) || RedactionLeakCheck.hasDayLevelDate(text) { out.append("a day-level date") }
+        if strict && RedactionLeakCheck.hasDigitRun(text, length: 3) { out.append("a figure") }
+        return out
+    }
+
+    /// `needle` in `haystack` as a whole token (not inside a longer word), or anywhere for non-ASCII text.
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        guard !needle.isEmpty else { return false }
+        if needle.unicodeScalars.contains(where: { $0.value > 0x7F }) { return haystack.contains(needle) }
+        let h = Array(haystack.unicodeScalars), n = Array(needle.unicodeScalars)
+        guard n.count <= h.count else { return false }
+        func word(_ u: Unicode.Scalar) -> Bool { u.properties.isAlphabetic || ("0"..."9").contains(u) || u == "_" || u == "-" }
+        for i in 0...(h.count - n.count) where Array(h[i..<(i + n.count)]) == n {
+            let before = i == 0 || !word(h[i - 1]) || !word(n[0])
+            let after = i + n.count == h.count || !word(h[i + n.count]) || !word(n[n.count - 1])
+            if before && after { return true }
+        }
+        return false
+    }
+
+    /// A number spelling not embedded in a longer number.
+    static func containsNumber(_ haystack: String, _ needle: String) -> Bool {
+        let h = Array(haystack.unicodeScalars), n = Array(needle.unicodeScalars)
+        guard !n.isEmpty, n.count <= h.count else { return false }
+        func digit(_ u: Unicode.Scalar) -> Bool { ("0"..."9").contains(u) }
+        for i in 0...(h.count - n.count) where Array(h[i..<(i + n.count)]) == n {
+            let before = i == 0 || !(digit(h[i - 1]) || ((h[i - 1] == "." || h[i - 1] == ",") && i >= 2 && digit(h[i - 2])))
+            let after = i + n.count == h.count || !(digit(h[i + n.count]) || ((h[i + n.count] == "." || h[i + n.count] == ",") && i + n.count + 1 < h.count && digit(h[i + n.count + 1])))
+            if before && after { return true }
+        }
+        return false
+    }
+
+    /// YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, DD/MM/YYYY-like patterns and "M月D日".
+    static func hasDayLevelDate(_ text: String) -> Bool {
+        let u = Array(text.unicodeScalars)
+        func digits(_ i: Int, _ n: Int) -> Bool { i >= 0 && i + n <= u.count && u[i..<(i + n)].allSatisfy { ("0"..."9").contains($0) } }
+        for i in u.indices {
+            // YYYY-MM-DD and friends
+            if digits(i, 4), i + 4 < u.count, "-/.".unicodeScalars.contains(u[i + 4]) {
+                let sep = u[i + 4]
+                var j = i + 5
+                let m = digits(j, 2) ? 2 : (digits(j, 1) ? 1 : 0)
+                j += m
+                if m > 0, j < u.count, u[j] == sep, digits(j + 1, 1) { return true }
+            }
+            // DD/MM/YYYY
+            if (digits(i, 2) || digits(i, 1)), let s = u.indices.contains(i + (digits(i, 2) ? 2 : 1)) ? u[i + (digits(i, 2) ? 2 : 1)] : nil, s == "/" {
+                let j = i + (digits(i, 2) ? 2 : 1) + 1
+                let m = digits(j, 2) ? 2 : (digits(j, 1) ? 1 : 0)
+                if m > 0, j + m < u.count, u[j + m] == "/", digits(j + m + 1, 2) { return true }
+            }
+            if u[i] == "月", i + 1 < u.count, digits(i + 1, 1) { return true }
+        }
+        return false
+    }
+
+    static func hasDigitRun(_ text: String, length: Int) -> Bool {
+        var run = 0
+        for u in text.unicodeScalars {
+            run = ("0"..."9").contains(u) ? run + 1 : 0
+            if run >= length { return true }
+        }
+        return false
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// SipHash-2-4 (Aumasson & Bernstein), used only to order pseudonyms from a key; not for secrecy of
+/// anything but that order. The key is the first 16 bytes of `key` with any further bytes folded in.
+enum SipHash {
+    static func hash(key: [UInt8], message: [UInt8]) -> UInt64 {
+        var k = [UInt8](repeating: 0, count: 16)
+        for (i, b) in key.enumerated() { k[i % 16] ^= b }
+        func le(_ b: ArraySlice<UInt8>) -> UInt64 { b.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } }
+        let k0 = le(k[0..<8]), k1 = le(k[8..<16])
+        var v0: UInt64 = 0x736f6d6570736575 ^ k0, v1: UInt64 = 0x646f72616e646f6d ^ k1
+        var v2: UInt64 = 0x6c7967656e657261 ^ k0, v3: UInt64 = 0x7465646279746573 ^ k1
+        func rotl(_ x: UInt64, _ b: UInt64) -> UInt64 { (x << b) | (x >> (64 - b)) }
+        func round() {
+            v0 = v0 &+ v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
+            v2 = v2 &+ v3; v3 = rotl(v3, 16); v3 ^= v2
+            v0 = v0 &+ v3; v3 = rotl(v3, 21); v3 ^= v0
+            v2 = v2 &+ v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
+        }
+        let full = message.count / 8 * 8
+        var i = 0
+        while i < full {
+            let m = le(message[i..<(i + 8)])
+            v3 ^= m; round(); round(); v0 ^= m
+            i += 8
+        }
+        var last = UInt64(message.count & 0xff) << 56
+        for (j, b) in message[full...].enumerated() { last |= UInt64(b) << (8 * UInt64(j)) }
+        v3 ^= last; round(); round(); v0 ^= last
+        v2 ^= 0xff
+        round(); round(); round(); round()
+        return v0 ^ v1 ^ v2 ^ v3
+    }
+}
