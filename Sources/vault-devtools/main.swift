@@ -22,7 +22,7 @@ func fail(_ message: String) -> Never {
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard args.first == "generate" else { fail("usage: vault-devtools generate --out PATH --passphrase-file PATH --debts N --payments M [--seed S] [--today YYYY-MM-DD] [--journal PATH]") }
+guard args.first == "generate" else { fail("usage: vault-devtools generate --out PATH --passphrase-file PATH --debts N --payments M [--seed S] [--today YYYY-MM-DD] [--journal PATH] [--kdf interactive|moderate|sensitive] [--payload-out PATH]") }
 args.removeFirst()
 var options: [String: String] = [:]
 while args.count >= 2 { options[String(args[0].dropFirst(2))] = args[1]; args.removeFirst(2) }
@@ -81,7 +81,8 @@ let raw = try! SecureBytes(copying: [UInt8](FileManager.default.contents(atPath:
 let passphrase = try! PassphraseBytes.fromFileContents(raw)
 let store = VaultStore(path: out, policy: .release)
 do {
-    _ = try payload.withUnsafeBytes { try store.create(payload: $0, passphrase: passphrase, kdf: .interactive) }
+    let kdf = KDFParameters.preset(named: options["kdf"] ?? "interactive") ?? .interactive
+    _ = try payload.withUnsafeBytes { try store.create(payload: $0, passphrase: passphrase, kdf: kdf) }
 } catch {
     fail("\(error)")
 }

@@ -27,12 +27,13 @@ enum DemoCommand: Command {
         var context = inv.context
         context.passphraseOverride = try SecureBytes.random(count: 32)
         context.interactive = false
+        context.stderr = context.stdout  // warnings appear next to the step that printed them
         let path = dir + "/vault.dv"
         inv.out.line("# a throwaway vault in \(dir), with a random passphrase held only in memory")
         for step in steps(today: try inv.today()) {
             let args = step + ["--vault", path]
             inv.out.line("")
-            inv.out.line("$ vault " + step.joined(separator: " "))
+            inv.out.line("$ vault " + step.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " "))
             let status = VaultCLI.run(arguments: args, context: context)
             if status != .success {
                 inv.err.line("Error: the demo step 'vault \(step.joined(separator: " "))' failed with status \(status.rawValue)")
