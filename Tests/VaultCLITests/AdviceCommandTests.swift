@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Testing
+@testable import VaultCLI
 
 /// `vault advice` through the real binary and a real encrypted vault.
 @Suite struct AdviceCommandTests {
@@ -81,6 +82,24 @@ import Testing
         #expect(quiet.contains("Nothing needs your attention"), "\(quiet)")
         #expect(quiet.contains("[tip-of-the-day]"), "\(quiet)")
         #expect(!quiet.contains("URGENT") && !quiet.contains("IMPORTANT"))
+    }
+
+    /// Issue 6: on the demo vault, advice shows at least one urgent, one important and one tip item,
+    /// each with its numbers. In-process with the demo's own dates relative to several days.
+    @Test(arguments: [(2026, 12, 3), (2027, 2, 28), (2028, 2, 29)])
+    func demoShowsUrgentImportantAndTipWithNumbers(_ day: (Int, Int, Int)) throws {
+        let context = CLIContext.testing(today: day)
+        let status = VaultCLI.main(arguments: ["demo"], context: context)
+        let out = context.stdout.captured
+        try #require(status == 0, "\(day): \(out)")
+        let start = try #require(out.range(of: "$ vault advice\n"), "the demo runs vault advice")
+        let screen = String(out[start.upperBound...].prefix { $0 != "$" })
+        for group in ["URGENT\n", "IMPORTANT\n", "TIP\n"] {
+            let found = try #require(screen.range(of: group), "\(day): no \(group) in\n\(screen)")
+            // The first item of the group explains itself with a figure (an amount, a date or a count).
+            let item = screen[found.upperBound...].prefix(600)
+            #expect(item.contains("why:") && item.contains { $0.isNumber }, "\(day): \(group) item has no numbers:\n\(item)")
+        }
     }
 
     @Test func usageErrorsAndHelp() throws {
