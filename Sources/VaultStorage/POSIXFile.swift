@@ -34,6 +34,27 @@ enum POSIX {
         return (bytes, st)
     }
 
+    /// Reads at most `count` bytes from the start of a file. Returns nil when it does not exist.
+    static func readPrefix(_ path: String, count: Int) throws(StorageError) -> (bytes: [UInt8], stat: stat)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw .cannotRead(path: path, reason: errnoText())
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .cannotRead(path: path, reason: errnoText()) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, count - done) }
+            if n < 0 { if errno == EINTR { continue }; throw .cannotRead(path: path, reason: errnoText()) }
+            if n == 0 { break }
+            done += n
+        }
+        return (Array(bytes[0..<done]), st)
+    }
+
     /// Writes `bytes` to a new 0600 file (O_CREAT|O_EXCL) and fsyncs it. Removes it on failure.
     static func createAndWrite(_ path: String, _ bytes: [UInt8]) throws(StorageError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

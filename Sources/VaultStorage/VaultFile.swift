@@ -114,6 +114,28 @@ public struct VaultFile: Sendable, Equatable {
         self.payloadCiphertext = Array(bytes[Self.headerLength..<end])
     }
 
+    /// Checks the header alone (steps 1-4, 6 and 7 of docs/FORMAT.md; not the checksum, which needs the
+    /// whole file) given the first `headerLength` bytes (or fewer, for a short file) and the file size.
+    public static func parseHeader(_ prefix: [UInt8], fileSize: Int, policy: KDFPolicy) throws(VaultFormatError) -> (kdf: KDFParameters, codec: UInt16, payloadLength: UInt64) {
+        let n = prefix.count
+        guard n >= 8, Array(prefix[0..<8]) == magic else { throw .notAVault }
+        guard n >= 10 else { throw .truncated }
+        let version = u16(prefix, Offset.version)
+        guard version == currentVersion else { throw .unsupportedVersion(version) }
+        guard n >= headerLength, fileSize >= headerLength + checksumLength else { throw .truncated }
+        let declared = u64(prefix, Offset.payloadLength)
+        let available = UInt64(fileSize - headerLength - checksumLength)
+        if declared > available { throw .truncated }
+        if declared < available { throw .trailingData(extra: available - declared) }
+        let kdfID = prefix[Offset.kdf]
+        guard kdfID == argon2idV13 else { throw .unknownKDF(kdfID) }
+        let codec = u16(prefix, Offset.codec)
+        guard codec == binaryPayloadV1 else { throw .unknownCodec(codec) }
+        let params = KDFParameters(opslimit: u32(prefix, Offset.opslimit), memlimit: u64(prefix, Offset.memlimit))
+        try policy.validate(params)
+        return (params, codec, declared)
+    }
+
     /// The serialised file: header, payload ciphertext and checksum.
     public func serialized() -> [UInt8] {
         var out = keySlotAssociatedData

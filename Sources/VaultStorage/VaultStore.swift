@@ -23,6 +23,8 @@ public struct VaultInfo: Sendable, Equatable {
     public var lastSaved: Int
     /// Whether a backup generation exists next to the vault.
     public var hasBackup: Bool
+    /// Whether the whole-file checksum was checked (`info(verify: true)`).
+    public var checksumVerified: Bool
 }
 
 /// An unlocked vault: its keys, its decrypted payload and a fingerprint of the bytes it came from.
@@ -121,11 +123,20 @@ public final class VaultStore: @unchecked Sendable {
     }
 
     /// Header facts, without a passphrase.
-    public func info() throws -> VaultInfo {
-        let (file, bytes, st) = try readFile()
-        return VaultInfo(path: path, version: VaultFile.currentVersion, kdf: file.kdf, codec: file.codec,
-                         fileSize: bytes.count, payloadSize: file.payloadCiphertext.count,
-                         lastSaved: Int(st.st_mtim.tv_sec), hasBackup: POSIX.exists(backupPath))
+    /// With `verify`, the whole file is read and its checksum checked; otherwise only the header is read,
+    /// so the answer costs the same for any vault size.
+    public func info(verify: Bool = false) throws -> VaultInfo {
+        if verify {
+            let (file, bytes, st) = try readFile()
+            return VaultInfo(path: path, version: VaultFile.currentVersion, kdf: file.kdf, codec: file.codec,
+                             fileSize: bytes.count, payloadSize: file.payloadCiphertext.count,
+                             lastSaved: Int(st.st_mtim.tv_sec), hasBackup: POSIX.exists(backupPath), checksumVerified: true)
+        }
+        guard let (prefix, st) = try POSIX.readPrefix(path, count: VaultFile.headerLength) else { throw StorageError.noVault(path: path) }
+        let header = try VaultFile.parseHeader(prefix, fileSize: Int(st.st_size), policy: policy)
+        return VaultInfo(path: path, version: VaultFile.currentVersion, kdf: header.kdf, codec: header.codec,
+                         fileSize: Int(st.st_size), payloadSize: Int(header.payloadLength),
+                         lastSaved: Int(st.st_mtim.tv_sec), hasBackup: POSIX.exists(backupPath), checksumVerified: false)
     }
 
     /// Unlocks the vault: runs Argon2id, opens the key slot, decrypts the payload. Takes no lock.

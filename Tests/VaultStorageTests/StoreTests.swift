@@ -165,6 +165,28 @@ import VaultCrypto
         try KDFPolicy.release.validate(.sensitive)
     }
 
+    @Test func infoReadsTheHeaderAloneUnlessAskedToVerify() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try create("payload bytes")
+        var bytes = try TestSupport.bytes(URL(fileURLWithPath: path))
+        bytes[VaultFile.headerLength] ^= 0x01   // a payload byte: only the checksum can tell
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let store = makeStore()
+        let info = try store.info()
+        #expect(!info.checksumVerified && info.fileSize == bytes.count && info.payloadSize == bytes.count - 177)
+        #expect(throws: VaultFormatError.damaged) { _ = try store.info(verify: true) }
+        bytes[0] ^= 0x01                        // the magic: the header check refuses it
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: VaultFormatError.notAVault) { _ = try store.info() }
+        try Data(bytes.prefix(100)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: VaultFormatError.notAVault) { _ = try store.info() }
+        bytes[0] ^= 0x01
+        try Data(bytes.prefix(160)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: VaultFormatError.truncated) { _ = try store.info() }
+        try Data(bytes + [0]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: VaultFormatError.trailingData(extra: 1)) { _ = try store.info() }
+    }
+
     @Test func failedWriteLeavesNothingBehind() throws {
         defer { chmod(dir.path, 0o755); try? FileManager.default.removeItem(at: dir) }
         let (store, session) = try create("keep me")
