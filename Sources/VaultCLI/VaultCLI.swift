@@ -161,7 +161,7 @@ final class Invocation {
         let measured = timings.stages.reduce(0) { $0 + $1.seconds }
         err.line("timings (ms):")
         for (name, seconds) in timings.stages { err.write(pad("  \(name)", String(format3(seconds * 1000)), width: 20)) }
-        err.write(pad("  compute+output", String(format3(max(0, total - measured) * 1000)), width: 20))
+        err.write(pad("  output", String(format3(max(0, total - measured) * 1000)), width: 20))
         err.write(pad("  total", String(format3(total * 1000)), width: 20))
     }
 

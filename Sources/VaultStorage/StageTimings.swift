@@ -41,8 +41,9 @@ public final class StageTimings: @unchecked Sendable {
 }
 
 extension Optional where Wrapped == StageTimings {
+    /// Measures when timings are on (`vault --timings`); otherwise just runs `body`.
     /// Measures when timings are on; otherwise just runs `body`.
-    func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+    public func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         switch self {
         case .some(let t): return try t.measure(name, body)
         case .none: return try body()

@@ -1,5 +1,6 @@
 import DebtEngine
 import DebtModel
+import VaultStorage
 
 enum ListCommand: Command {
     static let spec = CommandSpec(
@@ -14,7 +15,7 @@ enum ListCommand: Command {
         let today = try inv.today()
         let (_, _, doc) = try inv.loadDocument()
         let all = inv.args.has("all")
-        var states = DebtCalculator.states(of: doc, asOf: today, includeClosed: all)
+        var states = inv.timings.measure("compute") { DebtCalculator.states(of: doc, asOf: today, includeClosed: all) }
         if !all { states.removeAll { $0.status == .paidOff } }
         states.sort { ($0.status.urgency, -$0.daysOverdue) < ($1.status.urgency, -$1.daysOverdue) }
         if inv.json {

@@ -57,21 +57,30 @@ struct TextTable {
     var rows: [[String]] = []
 
     func render() -> String {
-        var widths = header.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], displayWidth(c)) } }
-        func line(_ cells: [String]) -> String {
-            let joined = cells.enumerated().map { i, c in
-                let pad = String(repeating: " ", count: max(0, widths[i] - displayWidth(c)))
-                return rightAligned.contains(i) ? pad + c : c + pad
-            }.joined(separator: "  ")
-            return String(joined.reversed().drop(while: { $0 == " " }).reversed())
+        let all = [header] + rows
+        let cellWidths = all.map { $0.map(displayWidth) }
+        var widths = [Int](repeating: 0, count: header.count)
+        for r in cellWidths { for (i, w) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], w) } }
+        var out = ""
+        out.reserveCapacity(all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        for (r, cells) in all.enumerated() {
+            var line = ""
+            for (i, c) in cells.enumerated() {
+                if i > 0 { line += "  " }
+                let pad = String(repeating: " ", count: max(0, widths[i] - cellWidths[r][i]))
+                line += rightAligned.contains(i) ? pad + c : c + pad
+            }
+            while line.last == " " { line.removeLast() }
+            out += line
+            out += "\n"
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+        return out
     }
 
     /// Terminal columns: East Asian wide characters take two.
     func displayWidth(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { n, u in
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.utf8.count }
+        return s.unicodeScalars.reduce(0) { n, u in
             let v = u.value
             let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
                 || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
