@@ -336,7 +336,7 @@ public enum Redactor {
     ///   - order: how pseudonyms are assigned.
     public static func redact(document: VaultDocument, asOf date: CivilDate, plans: [RedactionPlanSummary],
                               advice: [RedactionAdviceInput], precision: RedactionPrecision = .default,
-                              order: PseudonymOrder) -> RedactedReport {
+                              order: PseudonymOrder, check given: RedactionLeakCheck? = nil) -> RedactedReport {
         let states = DebtCalculator.states(of: document, asOf: date, includeClosed: true)
         let listed = states.filter { $0.debt.isOpen }
         var payoff: [String: Int?] = [:]
@@ -366,7 +366,8 @@ public enum Redactor {
             let n = listed.filter { $0.debt.kind == kind }.count
             return n > 0 ? (kind, n) : nil
         }
-        let check = RedactionLeakCheck(document: document, asOf: date, precision: precision)
+        // Pass the caller's check when it has one: building it walks every payment.
+        let check = given ?? RedactionLeakCheck(document: document, asOf: date, precision: precision)
         let items = advice.map { a -> RedactedAdvice in
             let clean = check.findings(in: a.title, strict: true).isEmpty
             let code = check.findings(in: a.code, strict: true).isEmpty ? a.code : "advice"
@@ -426,9 +427,10 @@ public struct RedactionLeakCheck: Sendable {
     let texts: [String]
     /// Debt ids.
     let ids: [String]
-    /// Exact amounts, spelled without grouping ("12345.67", and whole parts the precision could not
-    /// print, "12345"); a number in the text is compared with its grouping commas removed.
-    let amounts: Set<String>
+    /// Exact amounts as numeric keys (see `amountKey`): amounts with a fraction ("12345.67"), and whole
+    /// parts the precision could not print ("12345"); a number in the text is compared by value, with
+    /// its grouping commas removed and its number of decimals kept.
+    let amounts: Set<Int64>
     /// Exact dates of the document.
     let dates: [String]
     /// `texts`, tokenised once for the cheap pre-check in `findings`.
@@ -482,13 +484,15 @@ public struct RedactionLeakCheck: Sendable {
                 if !RedactionLeakCheck.vocabulary.contains(w.lowercased()), !w.allSatisfy(\.isNumber) { texts.append(w) }
             }
         }
-        var amounts: Set<String> = []
+        var amounts: Set<Int64> = []
         func addAmount(_ m: Money?) {
             guard let m else { return }
             RedactionLeakCheck.insertSpellings(of: m, precision: precision, into: &amounts)
         }
         var dates: Set<String> = []
-        func addDate(_ d: CivilDate?) { if let d { dates.insert(d.description) } }
+        // Exact dates need no list: every YYYY-MM-DD spelling is caught by the day-level date pattern.
+        func addDate(_ d: CivilDate?) {}
+        _ = dates
         for d in document.debts {
             addText(d.name); addText(d.accountReference); addText(d.notes)
             addDate(d.createdDate); addDate(d.closure?.date); addDate(d.snoozedUntil); addDate(d.promoUntil)
@@ -512,7 +516,10 @@ public struct RedactionLeakCheck: Sendable {
             }
             for (_, (c, total)) in sums { addAmount(Money(minorUnits: total, currency: c)) }
         }
-        for p in document.payments { addText(p.note); addAmount(p.amount); addDate(p.date) }
+        for p in document.payments {
+            if let note = p.note { addText(note) }
+            addAmount(p.amount)
+        }
         addAmount(document.settings.monthlyIncome); addAmount(document.settings.monthlyExpenses)
         self.init(texts: Array(Set(texts)).sorted { $0.count > $1.count },
                   ids: document.debts.map(\.id).filter { $0.count >= 2 && !RedactionLeakCheck.vocabulary.contains($0) },
@@ -526,18 +533,31 @@ public struct RedactionLeakCheck: Sendable {
         return RedactionLeakCheck(texts: texts, ids: ids, amounts: more, dates: dates)
     }
 
-    /// The ungrouped spellings of an exact amount: "1234.56" when it has a fraction, and the whole part
-    /// when it is 1,000 or more and the precision could not print it. Built without formatting calls:
-    /// a vault with 100,000 payments adds 100,000 of these.
-    static func insertSpellings(of m: Money, precision: RedactionPrecision, into set: inout Set<String>) {
+    /// The keys of an exact amount: its value with its decimals when it has a fraction, and the whole part
+    /// when it is 1,000 or more and the precision could not print it. No strings are built: a vault with
+    /// 100,000 payments adds 100,000 of these.
+    static func insertSpellings(of m: Money, precision: RedactionPrecision, into set: inout Set<Int64>) {
         guard m.minorUnits > 0 else { return }
         let per = m.currency.minorUnitsPerMajor
-        let whole = m.minorUnits / per, fraction = m.minorUnits % per
-        if fraction != 0 {
-            let digits = String(fraction)
-            set.insert(String(whole) + "." + String(repeating: "0", count: max(0, m.currency.minorUnits - digits.count)) + digits)
-        }
-        if whole >= 1000, !precision.couldPrint(wholeUnits: whole) { set.insert(String(whole)) }
+        let whole = m.minorUnits / per
+        if m.minorUnits % per != 0 { set.insert(amountKey(value: m.minorUnits, decimals: m.currency.minorUnits)) }
+        if whole >= 1000, !precision.couldPrint(wholeUnits: whole) { set.insert(amountKey(value: whole, decimals: 0)) }
+    }
+
+    /// A number's value in units of its last decimal, tagged with the number of decimals.
+    static func amountKey(value: Int64, decimals: Int) -> Int64 { value &* 16 &+ Int64(decimals) }
+
+    /// The key of a number token of the text ("1,234.56" -> 123456 with 2 decimals), if it parses.
+    static func amountKey(token: String) -> Int64? {
+        let parts = token.filter { $0 != "," }.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int64(parts[0]) else { return nil }
+        guard parts.count == 2 else { return amountKey(value: whole, decimals: 0) }
+        let fraction = parts[1]
+        guard (1...4).contains(fraction.count), let f = Int64(fraction) else { return nil }
+        var scale: Int64 = 1
+        for _ in 0..<fraction.count { scale *= 10 }
+        let (v, overflow) = whole.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : amountKey(value: v &+ f, decimals: fraction.count)
     }
 
     /// Also looks for these strings (the vault path, the passphrase source) anywhere.
@@ -546,7 +566,7 @@ public struct RedactionLeakCheck: Sendable {
         return RedactionLeakCheck(texts: texts + more, ids: ids, amounts: amounts, dates: dates)
     }
 
-    init(texts: [String], ids: [String], amounts: Set<String>, dates: [String]) {
+    init(texts: [String], ids: [String], amounts: Set<Int64>, dates: [String]) {
         self.texts = texts
         self.ids = ids
         self.amounts = amounts
@@ -567,7 +587,7 @@ public struct RedactionLeakCheck: Sendable {
             out.append("a name, account reference or note")
         }
         if ids.contains(where: { tokens.words.contains($0.lowercased()) }) { out.append("a debt id") }
-        if tokens.numbers.contains(where: { amounts.contains(String($0.filter { $0 != "," })) }) { out.append("an exact amount") }
+        if tokens.numbers.contains(where: { RedactionLeakCheck.amountKey(token: $0).map(amounts.contains) ?? false }) { out.append("an exact amount") }
         // Every exact date of the vault is a YYYY-MM-DD spelling, which the pattern check finds.
         if RedactionLeakCheck.hasDayLevelDate(text) { out.append("a day-level date") }
         if strict && RedactionLeakCheck.hasDigitRun(text, length: 3) { out.append("a figure") }

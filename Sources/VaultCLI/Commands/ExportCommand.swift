@@ -109,12 +109,15 @@ enum ExportCommand: Command {
                     inv.err.line("note: stored a new export salt in the vault; later --stable exports keep this order")
                 }
             }
-            let report = Redactor.redact(document: doc, asOf: today, plans: RedactionPlanSummary.compute(document: doc, asOf: today),
-                                         advice: adviceTitles(document: doc, asOf: today), precision: precision, order: order)
+            var check = inv.timings.measure("leak check set-up") { RedactionLeakCheck(document: doc, asOf: today, precision: precision) }
+            let plans = inv.timings.measure("plan") { RedactionPlanSummary.compute(document: doc, asOf: today) }
+            let advice = inv.timings.measure("advice") { adviceTitles(document: doc, asOf: today) }
+            let report = inv.timings.measure("redact") {
+                Redactor.redact(document: doc, asOf: today, plans: plans, advice: advice, precision: precision, order: order, check: check)
+            }
             content = render(report, format: format)
-            var check = RedactionLeakCheck(document: doc, asOf: today, precision: precision)
             check = check.adding(texts: [store.path, store.backupPath] + ["passphrase-file", "passphrase-command"].compactMap { a.value($0) })
-            let found = check.findings(in: content)
+            let found = inv.timings.measure("leak check") { check.findings(in: content) }
             guard found.isEmpty else {
                 // Should never happen: every field is coarsened by construction. Refuse rather than leak.
                 throw CLIError("the redacted export failed its leak check (it contained \(found.joined(separator: ", "))); nothing was written",
