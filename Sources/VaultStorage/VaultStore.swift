@@ -152,8 +152,9 @@ public final class VaultStore: @unchecked Sendable {
 
     /// Unlocks the vault and its backup generation and checks that both decrypt.
     /// `decode` is run over each decrypted payload and may throw to report a bad payload.
-    public func verify(passphrase: SecureBytes, decode: (SecureBytes) throws -> Void) throws -> (VaultSession, VerifyReport) {
-        let session = try unlock(passphrase: passphrase)
+    public func verify(passphrase: SecureBytes, read: (file: VaultFile, bytes: [UInt8], stat: stat)? = nil,
+                       decode: (SecureBytes) throws -> Void) throws -> (VaultSession, VerifyReport) {
+        let session = try unlock(passphrase: passphrase, read: read)
         try decode(session.payload)
         var report = VerifyReport(payloadBytes: session.payload.count, backup: nil)
         if let (bytes, _) = try POSIX.readFile(backupPath) {

@@ -11,11 +11,11 @@ enum CheckCommand: Command {
     static func run(_ inv: Invocation) throws -> ExitStatus {
         let store = try inv.store()
         try inv.requireVault(store)
-        _ = try store.readFile()
+        let read = try store.readFile()  // report damage before asking for a passphrase
         let passphrase = try inv.passphrase()
         var vaultSummary = ""
         var backupSummary = ""
-        let (_, report) = try store.verify(passphrase: passphrase) { payload in
+        let (_, report) = try store.verify(passphrase: passphrase, read: read) { payload in
             let s = try DocumentIO.summary(payload)
             if vaultSummary.isEmpty { vaultSummary = s } else { backupSummary = s }
         }
