@@ -120,11 +120,19 @@ enum PassphraseReader {
     }
 
     /// A warning for short or common passphrases, or nil.
+    /// Works on the secure bytes in place: no String copy of the passphrase is made.
     static func weaknessWarning(_ passphrase: SecureBytes) -> String? {
-        let text: String = passphrase.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
-        let characters = text.count
-        let lowered = text.lowercased()
-        if commonPassphrases.contains(lowered) {
+        let (characters, common): (Int, Bool) = passphrase.withUnsafeBytes { bytes in
+            // Code points: every byte that is not a UTF-8 continuation byte starts one.
+            let count = bytes.reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) }
+            let listed = commonPassphrases.contains { entry in
+                entry.utf8.count == bytes.count && zip(entry.utf8, bytes).allSatisfy { e, b in
+                    e == ((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b)   // ASCII case-insensitive
+                }
+            }
+            return (count, listed)
+        }
+        if common {
             return "warning: this passphrase is on lists of the most common passwords; anyone with the file can guess it quickly"
         }
         if characters < 12 {
