@@ -64,8 +64,9 @@ public enum AdviceEngine {
     /// The advice for `document` as of `asOf`, ranked urgent, important, tip; within a severity in
     /// rule order (``ruleCodes``), then as each rule orders its items. Empty when the vault has no
     /// open, unpaid debt; otherwise it always ends with the tip of the day.
-    public static func advise(document: VaultDocument, asOf: CivilDate) -> [AdviceItem] {
-        let context = AdviceContext(document: document, today: asOf)
+    /// - Parameter states: the debts' states as of `asOf`, when the caller has them (closed ones are skipped).
+    public static func advise(document: VaultDocument, asOf: CivilDate, states: [DebtState]? = nil) -> [AdviceItem] {
+        let context = AdviceContext(document: document, today: asOf, states: states)
         guard !context.states.isEmpty else { return [] }
         var items: [AdviceItem] = []
         items += AdviceRules.overdue(context)
@@ -99,10 +100,10 @@ struct AdviceContext {
     let budget: Money?
     let income: Money?
 
-    init(document: VaultDocument, today: CivilDate) {
+    init(document: VaultDocument, today: CivilDate, states given: [DebtState]? = nil) {
         self.document = document
         self.today = today
-        let all = DebtCalculator.states(of: document, asOf: today, includeClosed: false)
+        let all = given?.filter { $0.debt.isOpen } ?? DebtCalculator.states(of: document, asOf: today, includeClosed: false)
         states = all.filter { $0.status != .paidOff && $0.status != .closed }
         calendar = PlanCalendar(today: today, payday: document.settings.payday)
         inputs = VaultPlanInputs(states: states, calendar: calendar)

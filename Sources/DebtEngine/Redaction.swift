@@ -198,14 +198,16 @@ public struct RedactionPlanSummary: Hashable, Sendable {
 
     /// The plans `vault plan` would show without options: per currency, avalanche on the stored budget
     /// (income minus expenses) in that budget's currency, minimum payments only elsewhere.
-    public static func compute(document: VaultDocument, asOf date: CivilDate) -> [RedactionPlanSummary] {
+    /// - Parameter states: the debts' states as of `date`, when the caller has them (closed ones are skipped).
+    public static func compute(document: VaultDocument, asOf date: CivilDate, states: [DebtState]? = nil) -> [RedactionPlanSummary] {
         let s = document.settings
         var budget: Money?
         if let income = s.monthlyIncome, let available = try? income.subtracting(s.monthlyExpenses ?? .zero(income.currency)) {
             budget = available
         }
         let calendar = PlanCalendar(today: date, payday: s.payday)
-        let inputs = VaultPlanInputs(states: DebtCalculator.states(of: document, asOf: date, includeClosed: false), calendar: calendar)
+        let open = states?.filter { $0.debt.isOpen } ?? DebtCalculator.states(of: document, asOf: date, includeClosed: false)
+        let inputs = VaultPlanInputs(states: open, calendar: calendar)
         return inputs.groups.map { g in
             var request = PlanRequest(debts: g.debts, budget: 0, strategy: .avalanche)
             if let budget, budget.currency == g.currency {
@@ -334,10 +336,11 @@ public enum Redactor {
     ///   - plans: the plan summaries (``RedactionPlanSummary/compute(document:asOf:)``).
     ///   - advice: the current advice items; each title passes ``RedactionLeakCheck`` or is replaced by its code.
     ///   - order: how pseudonyms are assigned.
+    ///   - states: every debt's state as of `date` (closed ones included), when the caller has them.
     public static func redact(document: VaultDocument, asOf date: CivilDate, plans: [RedactionPlanSummary],
                               advice: [RedactionAdviceInput], precision: RedactionPrecision = .default,
-                              order: PseudonymOrder, check given: RedactionLeakCheck? = nil) -> RedactedReport {
-        let states = DebtCalculator.states(of: document, asOf: date, includeClosed: true)
+                              order: PseudonymOrder, check givenCheck: RedactionLeakCheck? = nil, states givenStates: [DebtState]? = nil) -> RedactedReport {
+        let states = givenStates ?? DebtCalculator.states(of: document, asOf: date, includeClosed: true)
         let listed = states.filter { $0.debt.isOpen }
         var payoff: [String: Int?] = [:]
         for p in plans { payoff.merge(p.payoffMonths) { a, _ in a } }
@@ -366,11 +369,12 @@ public enum Redactor {
             let n = listed.filter { $0.debt.kind == kind }.count
             return n > 0 ? (kind, n) : nil
         }
-        // Pass the caller's check when it has one: building it walks every payment.
-        let check = given ?? RedactionLeakCheck(document: document, asOf: date, precision: precision)
-        let items = advice.map { a -> RedactedAdvice in
-            let clean = check.findings(in: a.title, strict: true).isEmpty
-            let code = check.findings(in: a.code, strict: true).isEmpty ? a.code : "advice"
+        // Every title and code is checked in one pass over the vault.
+        let check = givenCheck ?? RedactionLeakCheck(document: document, precision: precision, states: states)
+        let found = check.findings(in: advice.flatMap { [$0.title, $0.code] }, strict: true)
+        let items = advice.enumerated().map { i, a -> RedactedAdvice in
+            let clean = found[2 * i].isEmpty
+            let code = found[2 * i + 1].isEmpty ? a.code : "advice"
             let severity = ["urgent", "important", "tip"].contains(a.severity) ? a.severity : "tip"
             return RedactedAdvice(code: code, severity: severity, title: clean ? a.title : code, titleWithheld: !clean)
         }
@@ -422,19 +426,25 @@ public enum Redactor {
 /// Finds what must never appear in a redacted export: the vault's names, account references, notes,
 /// payment notes and debt ids, its exact amounts, and day-level dates. Findings name the kind of leak,
 /// never the leaked text.
+///
+/// Nothing is collected up front: a check holds the document (and the states of its debts) and walks it
+/// once per call of ``findings(in:strict:)``, against a haystack that is tokenised first. Each of the
+/// vault's texts is first tested with a cheap necessary condition on bytes (one of its ASCII words is a
+/// word of the haystack, or one of its non-ASCII scalars occurs in it); only the few that pass are searched
+/// for exactly. Each exact amount is a lookup in the haystack's small set of numbers. So a check costs one
+/// pass over the vault and none of the 100,000 strings or set entries a collected check would build.
 public struct RedactionLeakCheck: Sendable {
-    /// Whole strings (names, account references, notes, payment notes) and their longer words.
-    let texts: [String]
-    /// Debt ids.
-    let ids: [String]
-    /// Exact amounts as numeric keys (see `amountKey`): amounts with a fraction ("12345.67"), and whole
-    /// parts the precision could not print ("12345"); a number in the text is compared by value, with
-    /// its grouping commas removed and its number of decimals kept.
-    let amounts: Set<Int64>
-    /// Exact dates of the document.
-    let dates: [String]
-    /// `texts`, tokenised once for the cheap pre-check in `findings`.
-    let needles: [Needle]
+    /// The vault whose texts, ids and amounts must not appear.
+    let document: VaultDocument
+    /// The states of its debts as of the export's date (their balances, totals and dues are exact amounts
+    /// too); empty for a check without a date.
+    let states: [DebtState]
+    /// How amounts are coarsened: an exact whole amount the precision could print on its own is no evidence.
+    let precision: RedactionPrecision
+    /// More amounts to treat as exact (``adding(amounts:precision:)``).
+    let extraAmounts: [Money]
+    /// More strings to look for whole (``adding(texts:)``): the vault path, the passphrase source.
+    let extraTexts: [String]
 
     /// One text needle: lowercased, its ASCII word tokens, its non-ASCII scalars.
     struct Needle: Sendable {
@@ -457,7 +467,6 @@ public struct RedactionLeakCheck: Sendable {
             self.words = words
         }
     }
-
     /// Words of the export's own templates; a name or id equal to one of them reveals nothing.
     public static let vocabulary: Set<String> = [
         "debt", "debts", "kind", "kinds", "loan", "loans", "installment", "installments", "card", "cards", "informal",
@@ -469,79 +478,82 @@ public struct RedactionLeakCheck: Sendable {
         "value", "upper", "text", "name", "pseudonym", "order", "stable", "random", "vault", "debt-free", "none",
     ]
 
-    /// Collects what to look for in `document`; with `date`, also the balances and totals as of that date.
-    public init(document: VaultDocument, asOf date: CivilDate? = nil, precision: RedactionPrecision = .default) {
-        var texts: [String] = []
-        func addText(_ s: String?) {
-            guard let s, !s.isEmpty else { return }
-            let trimmed = s.trimmingWhitespace()
-            if trimmed.count >= 2 || trimmed.unicodeScalars.contains(where: { $0.value > 0x7F }) {
-                if !RedactionLeakCheck.vocabulary.contains(trimmed.lowercased()) { texts.append(trimmed) }
-            }
-            // Longer words of free text: a lender's name may be quoted in part.
-            for word in s.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) where word.count >= 4 {
-                let w = String(word)
-                if !RedactionLeakCheck.vocabulary.contains(w.lowercased()), !w.allSatisfy(\.isNumber) { texts.append(w) }
-            }
-        }
-        var amounts: Set<Int64> = []
-        func addAmount(_ m: Money?) {
-            guard let m else { return }
-            RedactionLeakCheck.insertSpellings(of: m, precision: precision, into: &amounts)
-        }
-        var dates: Set<String> = []
-        // Exact dates need no list: every YYYY-MM-DD spelling is caught by the day-level date pattern.
-        func addDate(_ d: CivilDate?) {}
-        _ = dates
-        for d in document.debts {
-            addText(d.name); addText(d.accountReference); addText(d.notes)
-            addDate(d.createdDate); addDate(d.closure?.date); addDate(d.snoozedUntil); addDate(d.promoUntil)
-            addAmount(d.terms.originalAmount); addAmount(d.tolerance)
-            switch d.terms {
-            case let .loan(t): addDate(t.firstDueDate)
-            case let .installment(t): addDate(t.firstDueDate)
-            case let .card(t): addDate(t.statementDate); addAmount(t.creditLimit)
-            case let .informal(t): addDate(t.dueDate)
-            }
-        }
-        if let date {
-            var sums: [String: (Currency, Int64)] = [:]
-            for s in DebtCalculator.states(of: document, asOf: date) {
-                for m in [s.balance, s.totalPaid, s.remaining, s.overdueAmount, s.penaltyInterest, s.latePenalty, s.nextDue?.amount] { addAmount(m) }
-                addDate(s.nextDue?.date)
-                if s.debt.isOpen {
-                    let t = sums[s.currency.code] ?? (s.currency, 0)
-                    sums[s.currency.code] = (s.currency, t.1 &+ max(0, s.balance.minorUnits))
-                }
-            }
-            for (_, (c, total)) in sums { addAmount(Money(minorUnits: total, currency: c)) }
-        }
-        for p in document.payments {
-            if let note = p.note { addText(note) }
-            addAmount(p.amount)
-        }
-        addAmount(document.settings.monthlyIncome); addAmount(document.settings.monthlyExpenses)
-        self.init(texts: Array(Set(texts)).sorted { $0.count > $1.count },
-                  ids: document.debts.map(\.id).filter { $0.count >= 2 && !RedactionLeakCheck.vocabulary.contains($0) },
-                  amounts: amounts, dates: dates.sorted())
+    /// A check of `document`; with `date` (or the `states` already computed for it), also of the balances,
+    /// dues and totals as of that date.
+    public init(document: VaultDocument, asOf date: CivilDate? = nil, precision: RedactionPrecision = .default, states: [DebtState]? = nil) {
+        self.init(document: document, states: states ?? date.map { DebtCalculator.states(of: document, asOf: $0) } ?? [],
+                  precision: precision, extraAmounts: [], extraTexts: [])
+    }
+
+    init(document: VaultDocument, states: [DebtState], precision: RedactionPrecision, extraAmounts: [Money], extraTexts: [String]) {
+        self.document = document
+        self.states = states
+        self.precision = precision
+        self.extraAmounts = extraAmounts
+        self.extraTexts = extraTexts
     }
 
     /// Also treats these amounts (e.g. balances and totals as of the export's date) as exact amounts.
     public func adding(amounts extra: [Money], precision: RedactionPrecision = .default) -> RedactionLeakCheck {
-        var more = amounts
-        for m in extra { RedactionLeakCheck.insertSpellings(of: m, precision: precision, into: &more) }
-        return RedactionLeakCheck(texts: texts, ids: ids, amounts: more, dates: dates)
+        RedactionLeakCheck(document: document, states: states, precision: self.precision, extraAmounts: extraAmounts + extra, extraTexts: extraTexts)
+    }
+
+    /// Also looks for these strings (the vault path, the passphrase source) anywhere.
+    public func adding(texts extra: [String]) -> RedactionLeakCheck {
+        RedactionLeakCheck(document: document, states: states, precision: precision, extraAmounts: extraAmounts,
+                           extraTexts: extraTexts + extra.filter { $0.count >= 3 })
+    }
+
+    /// What one of the vault's free texts (a name, account reference or note) is searched for as: the whole
+    /// trimmed text, and its words of 4 or more letters (a lender's name may be quoted in part); the
+    /// export's own template words and bare numbers are left out.
+    static func needleTexts(of s: String) -> [String] {
+        var out: [String] = []
+        let trimmed = s.trimmingWhitespace()
+        if trimmed.count >= 2 || trimmed.unicodeScalars.contains(where: { $0.value > 0x7F }) {
+            if !vocabulary.contains(trimmed.lowercased()) { out.append(trimmed) }
+        }
+        for word in s.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) where word.count >= 4 {
+            let w = String(word)
+            if !vocabulary.contains(w.lowercased()), !w.allSatisfy(\.isNumber) { out.append(w) }
+        }
+        return out
+    }
+
+    /// Every exact amount of the vault, once each (with repeats): amounts of the debts, the payments and the
+    /// settings; with states, each debt's balance, paid, remaining, overdue, penalties and next due, and the
+    /// open balances' total per currency; then the extra amounts.
+    func forEachAmount(_ body: (Money) -> Void) {
+        for d in document.debts {
+            body(d.terms.originalAmount)
+            body(d.tolerance)
+            if case let .card(t) = d.terms, let limit = t.creditLimit { body(limit) }
+        }
+        var sums: [String: (Currency, Int64)] = [:]
+        for s in states {
+            for m in [s.balance, s.totalPaid, s.remaining, s.overdueAmount, s.penaltyInterest, s.latePenalty] { body(m) }
+            if let due = s.nextDue { body(due.amount) }
+            if s.debt.isOpen {
+                let t = sums[s.currency.code] ?? (s.currency, 0)
+                sums[s.currency.code] = (s.currency, t.1 &+ max(0, s.balance.minorUnits))
+            }
+        }
+        for (_, (c, total)) in sums { if let m = Money(minorUnits: total, currency: c) { body(m) } }
+        for p in document.payments { body(p.amount) }
+        if let m = document.settings.monthlyIncome { body(m) }
+        if let m = document.settings.monthlyExpenses { body(m) }
+        for m in extraAmounts { body(m) }
     }
 
     /// The keys of an exact amount: its value with its decimals when it has a fraction, and the whole part
-    /// when it is 1,000 or more and the precision could not print it. No strings are built: a vault with
-    /// 100,000 payments adds 100,000 of these.
-    static func insertSpellings(of m: Money, precision: RedactionPrecision, into set: inout Set<Int64>) {
-        guard m.minorUnits > 0 else { return }
+    /// when it is 1,000 or more and the precision could not print it. No strings are built.
+    static func amountKeys(of m: Money, precision: RedactionPrecision) -> (Int64?, Int64?) {
+        guard m.minorUnits > 0 else { return (nil, nil) }
         let per = m.currency.minorUnitsPerMajor
         let whole = m.minorUnits / per
-        if m.minorUnits % per != 0 { set.insert(amountKey(value: m.minorUnits, decimals: m.currency.minorUnits)) }
-        if whole >= 1000, !precision.couldPrint(wholeUnits: whole) { set.insert(amountKey(value: whole, decimals: 0)) }
+        let exact = m.minorUnits % per != 0 ? amountKey(value: m.minorUnits, decimals: m.currency.minorUnits) : nil
+        let wholeKey = whole >= 1000 && !precision.couldPrint(wholeUnits: whole) ? amountKey(value: whole, decimals: 0) : nil
+        return (exact, wholeKey)
     }
 
     /// A number's value in units of its last decimal, tagged with the number of decimals.
@@ -560,71 +572,162 @@ public struct RedactionLeakCheck: Sendable {
         return overflow ? nil : amountKey(value: v &+ f, decimals: fraction.count)
     }
 
-    /// Also looks for these strings (the vault path, the passphrase source) anywhere.
-    public func adding(texts extra: [String]) -> RedactionLeakCheck {
-        let more = extra.filter { $0.count >= 3 }
-        return RedactionLeakCheck(texts: texts + more, ids: ids, amounts: amounts, dates: dates)
-    }
-
-    init(texts: [String], ids: [String], amounts: Set<Int64>, dates: [String]) {
-        self.texts = texts
-        self.ids = ids
-        self.amounts = amounts
-        self.dates = dates
-        self.needles = texts.map(Needle.init)
-    }
-
     /// What `text` leaks, as kinds ("a name, account reference or note", "a debt id", "an exact amount",
     /// "a day-level date"). `strict` (for advice titles) also refuses any run of 3 or more digits.
     public func findings(in text: String, strict: Bool = false) -> [String] {
-        // The text is tokenised once; each needle is then a set lookup (or, for the rare needle whose
-        // every token is present, a full search). Linear in the text plus the needles: a vault with
-        // 100,000 payments is checked in milliseconds, not minutes.
-        let tokens = HaystackTokens(text)
-        var out: [String] = []
-        let lower = text.lowercased()
-        if needles.contains(where: { tokens.mayContain($0) && RedactionLeakCheck.contains(lower, $0.lower) }) {
-            out.append("a name, account reference or note")
-        }
-        if ids.contains(where: { tokens.words.contains($0.lowercased()) }) { out.append("a debt id") }
-        if tokens.numbers.contains(where: { RedactionLeakCheck.amountKey(token: $0).map(amounts.contains) ?? false }) { out.append("an exact amount") }
-        // Every exact date of the vault is a YYYY-MM-DD spelling, which the pattern check finds.
-        if RedactionLeakCheck.hasDayLevelDate(text) { out.append("a day-level date") }
-        if strict && RedactionLeakCheck.hasDigitRun(text, length: 3) { out.append("a figure") }
-        return out
+        findings(in: [text], strict: strict)[0]
     }
 
-    /// The tokens of a text to be checked: lowercased words (letters, digits, '_' and '-'), maximal
-    /// numbers (digits with single '.' or ',' between digits), and the non-ASCII scalars present.
+    /// ``findings(in:strict:)`` of several texts in one pass over the vault.
+    public func findings(in texts: [String], strict: Bool = false) -> [[String]] {
+        let hay = texts.map(Haystack.init)
+        var anyRuns: Set<UInt64> = [], anyScalars: Set<UInt32> = [], anyNumbers: Set<Int64> = []
+        for h in hay {
+            anyRuns.formUnion(h.runs); anyScalars.formUnion(h.tokens.scalars); anyNumbers.formUnion(h.numberKeys)
+        }
+        var textLeak = [Bool](repeating: false, count: hay.count)
+        var amountLeak = textLeak
+
+        // Free texts: the cheap byte test against all haystacks at once, the exact search for the rare text that passes.
+        func exact(_ needles: [String]) {
+            let built = needles.map(Needle.init)
+            for (k, h) in hay.enumerated() where !textLeak[k] {
+                if built.contains(where: { h.tokens.mayContain($0) && RedactionLeakCheck.contains(scalars: h.lowerScalars, $0.lower) }) { textLeak[k] = true }
+            }
+        }
+        func check(_ s: String?) {
+            guard let s, !s.isEmpty, RedactionLeakCheck.mayOccur(s, runs: anyRuns, scalars: anyScalars) else { return }
+            exact(RedactionLeakCheck.needleTexts(of: s))
+        }
+        for d in document.debts { check(d.name); check(d.accountReference); check(d.notes) }
+        for p in document.payments where p.note != nil { check(p.note) }
+        if !extraTexts.isEmpty { exact(extraTexts) }
+
+        // Exact amounts: each is a lookup in the haystacks' numbers.
+        if !anyNumbers.isEmpty {
+            let precision = self.precision
+            // A 65,536-bit filter on the keys' low bits spares most lookups in the set.
+            var filter = [UInt64](repeating: 0, count: 1024)
+            for key in anyNumbers { filter[Int(key & 0xFFFF) >> 6] |= 1 << UInt64(key & 63) }
+            func look(_ key: Int64?) {
+                guard let key, filter[Int(key & 0xFFFF) >> 6] & (1 << UInt64(key & 63)) != 0, anyNumbers.contains(key) else { return }
+                for (k, h) in hay.enumerated() where h.numberKeys.contains(key) { amountLeak[k] = true }
+            }
+            forEachAmount { m in
+                let (a, b) = RedactionLeakCheck.amountKeys(of: m, precision: precision)
+                look(a); look(b)
+            }
+        }
+
+        let ids = document.debts.map(\.id).filter { $0.count >= 2 && !RedactionLeakCheck.vocabulary.contains($0) }.map { $0.lowercased() }
+        return hay.enumerated().map { k, h in
+            var out: [String] = []
+            if textLeak[k] { out.append("a name, account reference or note") }
+            if ids.contains(where: { h.tokens.words.contains($0) && RedactionLeakCheck.contains(scalars: h.lowerScalars, $0) }) { out.append("a debt id") }
+            if amountLeak[k] { out.append("an exact amount") }
+            // Every exact date of the vault is a YYYY-MM-DD spelling, which the pattern check finds.
+            if RedactionLeakCheck.hasDayLevelDate(h.text) { out.append("a day-level date") }
+            if strict && RedactionLeakCheck.hasDigitRun(h.text, length: 3) { out.append("a figure") }
+            return out
+        }
+    }
+
+    /// A text to be checked, tokenised once: its lowercased form, its tokens, the hashes of its maximal runs
+    /// of ASCII letters and digits (lowercased), and the keys of its numbers.
+    struct Haystack {
+        let text: String
+        let lower: String
+        let lowerScalars: [Unicode.Scalar]
+        let tokens: HaystackTokens
+        let runs: Set<UInt64>
+        let numberKeys: Set<Int64>
+
+        init(_ text: String) {
+            self.text = text
+            lower = text.lowercased()
+            lowerScalars = Array(lower.unicodeScalars)
+            tokens = HaystackTokens(lower: lower)
+            var runs: Set<UInt64> = []
+            RedactionLeakCheck.forEachASCIIRun(lower) { runs.insert($0) }
+            self.runs = runs
+            numberKeys = Set(tokens.numbers.compactMap(RedactionLeakCheck.amountKey(token:)))
+        }
+    }
+
+    /// Calls `body` with the FNV-1a hash of each maximal run of ASCII letters and digits of `s`, lowercased
+    /// (every other byte, non-ASCII ones included, ends a run). Returns whether `s` has a non-ASCII byte.
+    @discardableResult
+    static func forEachASCIIRun(_ s: String, _ body: (UInt64) -> Void) -> Bool {
+        let offset: UInt64 = 0xcbf2_9ce4_8422_2325, prime: UInt64 = 0x100_0000_01b3
+        var h = offset, inRun = false, nonASCII = false
+        for var b in s.utf8 {
+            let alnum = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            if alnum {
+                if b <= 0x5A && b >= 0x41 { b += 0x20 }
+                h = (h ^ UInt64(b)) &* prime
+                inRun = true
+            } else {
+                if b >= 0x80 { nonASCII = true }
+                if inRun { body(h); h = offset; inRun = false }
+            }
+        }
+        if inRun { body(h) }
+        return nonASCII
+    }
+
+    /// A necessary condition for any needle of `s` (``needleTexts(of:)``) to occur in a haystack with these
+    /// ASCII runs and non-ASCII scalars. An ASCII needle that occurs as a whole token has every one of its
+    /// maximal letter-and-digit runs among the haystack's runs (its neighbours in the haystack are not word
+    /// characters), and every needle has at least one such run or a non-ASCII scalar; a non-ASCII needle
+    /// occurs only if its lowercased non-ASCII scalars do. So `s` can be skipped when none of its runs is a
+    /// haystack run, it has a run or a non-ASCII scalar, and none of its non-ASCII scalars occurs in the
+    /// haystack or changes when lowercased.
+    static func mayOccur(_ s: String, runs: Set<UInt64>, scalars: Set<UInt32>) -> Bool {
+        var hit = false, anyRun = false
+        let nonASCII = forEachASCIIRun(s) { h in
+            anyRun = true
+            if runs.contains(h) { hit = true }
+        }
+        if hit { return true }
+        guard nonASCII else { return !anyRun }
+        for u in s.unicodeScalars where u.value > 0x7F {
+            if scalars.contains(u.value) || u.properties.changesWhenLowercased { return true }
+        }
+        return false
+    }
+    /// The tokens of a text to be checked: lowercased ASCII words (letters, digits, '_' and '-'; any other
+    /// byte, a non-ASCII one included, ends a word), maximal numbers (digits with single '.' or ',' between
+    /// digits), and the non-ASCII scalars present. Words are a superset of the text's whole-token words (a
+    /// word next to a non-ASCII letter is split off here), so a hit is confirmed by an exact search.
     struct HaystackTokens {
         var words: Set<String> = []
         var numbers: Set<String> = []
         var scalars: Set<UInt32> = []
 
-        init(_ text: String) {
-            let u = Array(text.lowercased().unicodeScalars)
-            func isWord(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "-" }
-            func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+        init(_ text: String) { self.init(lower: text.lowercased()) }
+
+        /// From the lowercased text.
+        init(lower: String) {
+            for u in lower.unicodeScalars where u.value > 0x7F { scalars.insert(u.value) }
+            let b = Array(lower.utf8)
+            func isWord(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x2D }
+            func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
             var i = 0
-            while i < u.count {
-                if u[i].value > 0x7F { scalars.insert(u[i].value) }
-                if isWord(u[i]) {
-                    var j = i
-                    while j < u.count && isWord(u[j]) { if u[j].value > 0x7F { scalars.insert(u[j].value) }; j += 1 }
-                    words.insert(String(String.UnicodeScalarView(u[i..<j])))
-                    i = j
-                } else {
-                    i += 1
-                }
+            while i < b.count {
+                guard isWord(b[i]) else { i += 1; continue }
+                var j = i
+                while j < b.count && isWord(b[j]) { j += 1 }
+                words.insert(String(decoding: b[i..<j], as: UTF8.self))
+                i = j
             }
             i = 0
-            while i < u.count {
-                guard isDigit(u[i]) else { i += 1; continue }
+            while i < b.count {
+                guard isDigit(b[i]) else { i += 1; continue }
                 var j = i
-                while j < u.count {
-                    if isDigit(u[j]) { j += 1 } else if (u[j] == "." || u[j] == ","), j + 1 < u.count, isDigit(u[j + 1]) { j += 1 } else { break }
+                while j < b.count {
+                    if isDigit(b[j]) { j += 1 } else if (b[j] == 0x2E || b[j] == 0x2C), j + 1 < b.count, isDigit(b[j + 1]) { j += 1 } else { break }
                 }
-                numbers.insert(String(String.UnicodeScalarView(u[i..<j])))
+                numbers.insert(String(decoding: b[i..<j], as: UTF8.self))
                 i = j
             }
         }
@@ -637,29 +740,28 @@ public struct RedactionLeakCheck: Sendable {
         }
     }
 
-    /// `needle` in `haystack` as a whole token (not inside a longer word), or anywhere for non-ASCII text.
+    /// `needle` in `haystack` as a whole token (not inside a longer word), or anywhere for non-ASCII text;
+    /// scalars are compared exactly (no normalisation: the export copies text byte for byte, so a leak
+    /// would be in the vault's own form).
     static func contains(_ haystack: String, _ needle: String) -> Bool {
-        guard !needle.isEmpty else { return false }
-        if needle.unicodeScalars.contains(where: { $0.value > 0x7F }) { return haystack.contains(needle) }
-        let h = Array(haystack.unicodeScalars), n = Array(needle.unicodeScalars)
-        guard n.count <= h.count else { return false }
-        func word(_ u: Unicode.Scalar) -> Bool { u.properties.isAlphabetic || ("0"..."9").contains(u) || u == "_" || u == "-" }
-        for i in 0...(h.count - n.count) where Array(h[i..<(i + n.count)]) == n {
-            let before = i == 0 || !word(h[i - 1]) || !word(n[0])
-            let after = i + n.count == h.count || !word(h[i + n.count]) || !word(n[n.count - 1])
-            if before && after { return true }
-        }
-        return false
+        contains(scalars: Array(haystack.unicodeScalars), needle)
     }
 
-    /// A number spelling not embedded in a longer number.
-    static func containsNumber(_ haystack: String, _ needle: String) -> Bool {
-        let h = Array(haystack.unicodeScalars), n = Array(needle.unicodeScalars)
-        guard !n.isEmpty, n.count <= h.count else { return false }
-        func digit(_ u: Unicode.Scalar) -> Bool { ("0"..."9").contains(u) }
-        for i in 0...(h.count - n.count) where Array(h[i..<(i + n.count)]) == n {
-            let before = i == 0 || !(digit(h[i - 1]) || ((h[i - 1] == "." || h[i - 1] == ",") && i >= 2 && digit(h[i - 2])))
-            let after = i + n.count == h.count || !(digit(h[i + n.count]) || ((h[i + n.count] == "." || h[i + n.count] == ",") && i + n.count + 1 < h.count && digit(h[i + n.count + 1])))
+    /// ``contains(_:_:)`` with the haystack's scalars already split out.
+    static func contains(scalars h: [Unicode.Scalar], _ needle: String) -> Bool {
+        guard !needle.isEmpty else { return false }
+        let n = Array(needle.unicodeScalars)
+        if n.contains(where: { $0.value > 0x7F }) {
+            // Non-ASCII text counts anywhere, compared scalar for scalar (as the cheap tests assume).
+            guard n.count <= h.count else { return false }
+            for i in 0...(h.count - n.count) where h[i] == n[0] && h[i..<(i + n.count)].elementsEqual(n) { return true }
+            return false
+        }
+        guard n.count <= h.count else { return false }
+        func word(_ u: Unicode.Scalar) -> Bool { u.properties.isAlphabetic || ("0"..."9").contains(u) || u == "_" || u == "-" }
+        for i in 0...(h.count - n.count) where h[i] == n[0] && h[i..<(i + n.count)].elementsEqual(n) {
+            let before = i == 0 || !word(h[i - 1]) || !word(n[0])
+            let after = i + n.count == h.count || !word(h[i + n.count]) || !word(n[n.count - 1])
             if before && after { return true }
         }
         return false

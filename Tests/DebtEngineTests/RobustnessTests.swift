@@ -4,7 +4,8 @@ import DebtModel
 
 @Suite("Engine robustness")
 struct RobustnessTests {
-    struct Gen {
+    /// SplitMix64 with a fixed seed, so that a failure can be replayed (also used by other suites).
+    struct Gen: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15

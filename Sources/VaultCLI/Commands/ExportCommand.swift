@@ -109,13 +109,15 @@ enum ExportCommand: Command {
                     inv.err.line("note: stored a new export salt in the vault; later --stable exports keep this order")
                 }
             }
-            var check = inv.timings.measure("leak check set-up") { RedactionLeakCheck(document: doc, asOf: today, precision: precision) }
-            let plans = inv.timings.measure("plan") { RedactionPlanSummary.compute(document: doc, asOf: today) }
-            let advice = inv.timings.measure("advice") { adviceTitles(document: doc, asOf: today) }
+            // The debts' states are derived once and shared by the plan, the advice, the redaction and the leak check.
+            let states = inv.timings.measure("compute") { DebtCalculator.states(of: doc, asOf: today) }
+            var check = RedactionLeakCheck(document: doc, precision: precision, states: states)
+            let plans = inv.timings.measure("plan") { RedactionPlanSummary.compute(document: doc, asOf: today, states: states) }
+            let advice = inv.timings.measure("advice") { adviceTitles(document: doc, asOf: today, states: states) }
             let report = inv.timings.measure("redact") {
-                Redactor.redact(document: doc, asOf: today, plans: plans, advice: advice, precision: precision, order: order, check: check)
+                Redactor.redact(document: doc, asOf: today, plans: plans, advice: advice, precision: precision, order: order, check: check, states: states)
             }
-            content = render(report, format: format)
+            content = inv.timings.measure("render") { render(report, format: format) }
             check = check.adding(texts: [store.path, store.backupPath] + ["passphrase-file", "passphrase-command"].compactMap { a.value($0) })
             let found = inv.timings.measure("leak check") { check.findings(in: content) }
             guard found.isEmpty else {
@@ -157,8 +159,8 @@ enum ExportCommand: Command {
     }
 
     /// The current advice titles (codes and severities only travel with them; explanations never do).
-    static func adviceTitles(document: VaultDocument, asOf date: CivilDate) -> [RedactionAdviceInput] {
-        AdviceEngine.advise(document: document, asOf: date).map {
+    static func adviceTitles(document: VaultDocument, asOf date: CivilDate, states: [DebtState]? = nil) -> [RedactionAdviceInput] {
+        AdviceEngine.advise(document: document, asOf: date, states: states).map {
             RedactionAdviceInput(code: $0.code, severity: $0.severity.code, title: $0.title)
         }
     }
