@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers, bottom to top (each depends only on the ones below it):
 //   CSodium       C binding to libsodium (system library, pkg-config "libsodium")
+//   Parallel      runs two pieces of work on two cores (POSIX threads); no other dependency
 //   VaultCrypto   secure memory, Argon2id, XChaCha20-Poly1305, BLAKE2b, randomness
 //   VaultStorage  vault file format v1, atomic saves, backup generation, locking
 //   DebtModel     money, rates, dates, debts, payments; the payload codec
@@ -22,9 +23,10 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .target(name: "VaultCrypto", dependencies: ["CSodium"]),
-        .target(name: "VaultStorage", dependencies: ["VaultCrypto"]),
+        .target(name: "Parallel"),
+        .target(name: "VaultStorage", dependencies: ["VaultCrypto", "Parallel"]),
         .target(name: "DebtModel"),
-        .target(name: "DebtEngine", dependencies: ["DebtModel"]),
+        .target(name: "DebtEngine", dependencies: ["DebtModel", "Parallel"]),
         .target(name: "VaultCLI", dependencies: ["VaultCrypto", "VaultStorage", "DebtModel", "DebtEngine"]),
         .executableTarget(name: "vault", dependencies: ["VaultCLI"]),
         // Developer tools (benchmark data generator); not installed, not part of `vault --help`.

@@ -1,4 +1,5 @@
 import DebtModel
+import Parallel
 
 /// A debt's status as of a date, as shown by `vault list`.
 public enum DebtStatus: Hashable, Sendable, CustomStringConvertible {
@@ -168,19 +169,32 @@ public enum DebtCalculator {
 
     /// States of every debt in the vault as of `asOf`, in the vault's order; payments are grouped in
     /// one pass. With `includeClosed: false`, closed debts are skipped.
+    ///
+    /// A large vault's debts are derived in two halves (of about equal numbers of payments) on two
+    /// threads; each state depends only on its own debt and payments, so the result is the same.
     public static func states(of document: VaultDocument, asOf: CivilDate, includeClosed: Bool = true) -> [DebtState] {
         let grouped = document.paymentsByDebt(onOrBefore: asOf)
-        var result: [DebtState] = []
-        result.reserveCapacity(document.debts.count)
-        for (i, debt) in document.debts.enumerated() where includeClosed || debt.isOpen {
-            var own = grouped[i]
-            var sorted = true
-            for k in own.indices.dropFirst() where own[k].date < own[k - 1].date { sorted = false; break }
-            if !sorted { own.sort { ($0.date, $0.id) < ($1.date, $1.id) } }
-            result.append(state(of: debt, sortedPayments: own, asOf: asOf))
+        let chosen = document.debts.indices.filter { includeClosed || document.debts[$0].isOpen }
+        func derive(_ part: ArraySlice<Int>) -> [DebtState] {
+            part.map { i in
+                var own = grouped[i]
+                var sorted = true
+                for k in own.indices.dropFirst() where own[k].date < own[k - 1].date { sorted = false; break }
+                if !sorted { own.sort { ($0.date, $0.id) < ($1.date, $1.id) } }
+                return state(of: document.debts[i], sortedPayments: own, asOf: asOf)
+            }
         }
-        return result
+        let work = chosen.reduce(0) { $0 + grouped[$1].count + 8 }
+        guard chosen.count >= parallelThreshold.debts, work >= parallelThreshold.work else { return derive(chosen[...]) }
+        // Split where the first half holds about half the work.
+        var split = 0, done = 0
+        while split < chosen.count && done * 2 < work { done += grouped[chosen[split]].count + 8; split += 1 }
+        let (second, first) = Concurrently.run(background: { derive(chosen[split...]) }, foreground: { derive(chosen[..<split]) })
+        return first + second
     }
+
+    /// Below these (debts, and payments + 8 per debt) one thread is faster than starting a second.
+    static let parallelThreshold = (debts: 16, work: 4000)
 
     /// How payment `id` was applied, computed from `state` (which must include the payment: compute the
     /// state as of a date on or after the payment's date). `nil` when the payment is not in the state.
