@@ -18,7 +18,9 @@ enum POSIX {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .cannotRead(path: path, reason: errnoText()) }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        // One byte more than the size, so that reading the whole file needs no reallocation (the loop
+        // still grows the buffer if the file grew after fstat).
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
         var done = 0
         while true {
             if done == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }

@@ -9,6 +9,8 @@ import Darwin
 public final class StageTimings: @unchecked Sendable {
     /// Stages in the order they first ran, with their accumulated seconds.
     public private(set) var stages: [(name: String, seconds: Double)] = []
+    /// Stages that ran on another thread at the same time as `stages` (not part of their sum).
+    public private(set) var concurrentStages: [(name: String, seconds: Double)] = []
     private let start = StageTimings.now()
 
     /// Creates an empty set of timings; the total runs from now.
@@ -30,10 +32,16 @@ public final class StageTimings: @unchecked Sendable {
         }
     }
 
+    /// Records a stage that ran on another thread alongside the others (call from the measuring thread).
+    public func addConcurrent(_ name: String, _ seconds: Double) {
+        concurrentStages.append((name, seconds))
+    }
+
     /// Seconds since these timings were created.
     public var elapsed: Double { StageTimings.now() - start }
 
-    static func now() -> Double {
+    /// A monotonic clock in seconds.
+    public static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
@@ -42,7 +50,6 @@ public final class StageTimings: @unchecked Sendable {
 
 extension Optional where Wrapped == StageTimings {
     /// Measures when timings are on (`vault --timings`); otherwise just runs `body`.
-    /// Measures when timings are on; otherwise just runs `body`.
     public func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         switch self {
         case .some(let t): return try t.measure(name, body)

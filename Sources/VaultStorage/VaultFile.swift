@@ -86,6 +86,14 @@ public struct VaultFile: Sendable, Equatable {
 
     /// Parses and integrity-checks `bytes` in the order fixed by docs/FORMAT.md, then applies `policy`.
     public init(parsing bytes: [UInt8], policy: KDFPolicy) throws(VaultFormatError) {
+        try self.init(parsing: bytes, policy: policy, verifyingChecksum: true)
+    }
+
+    /// Parses `bytes`; with `verifyingChecksum: false` the whole-file checksum is left to the caller
+    /// (``checksumMatches(_:)``), who must check it before trusting anything but the header's layout.
+    /// A later header check that fails is still reported as damage when the checksum does not match,
+    /// so the error is the same as with the checksum checked first.
+    public init(parsing bytes: [UInt8], policy: KDFPolicy, verifyingChecksum: Bool) throws(VaultFormatError) {
         let n = bytes.count
         guard n >= 8, Array(bytes[0..<8]) == Self.magic else { throw .notAVault }
         guard n >= 10 else { throw .truncated }
@@ -96,9 +104,28 @@ public struct VaultFile: Sendable, Equatable {
         let available = UInt64(n - Self.headerLength - Self.checksumLength)
         if declared > available { throw .truncated }
         if declared < available { throw .trailingData(extra: available - declared) }
-        let end = n - Self.checksumLength
+        if verifyingChecksum {
+            guard Self.checksumMatches(bytes) else { throw .damaged }
+            try self.init(checkedLayout: bytes, policy: policy)
+        } else {
+            do { try self.init(checkedLayout: bytes, policy: policy) } catch {
+                throw Self.checksumMatches(bytes) ? error : .damaged
+            }
+        }
+    }
+
+    /// Whether the last 32 bytes of `bytes` are the BLAKE2b-256 of everything before them.
+    /// The length must already be checked (at least a header and a checksum).
+    public static func checksumMatches(_ bytes: [UInt8]) -> Bool {
+        let end = bytes.count - checksumLength
+        guard end >= 0 else { return false }
         let sum = bytes.withUnsafeBytes { BLAKE2b.hash256(UnsafeRawBufferPointer(rebasing: $0[0..<end])) }
-        guard sum == Array(bytes[end..<n]) else { throw .damaged }
+        return sum.elementsEqual(bytes[end...])
+    }
+
+    /// Steps after the checksum: the KDF id, the codec, the policy, then the fields.
+    private init(checkedLayout bytes: [UInt8], policy: KDFPolicy) throws(VaultFormatError) {
+        let end = bytes.count - Self.checksumLength
         let kdfID = bytes[Offset.kdf]
         guard kdfID == Self.argon2idV13 else { throw .unknownKDF(kdfID) }
         let codec = Self.u16(bytes, Offset.codec)

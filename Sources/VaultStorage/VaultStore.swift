@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Parallel
 import VaultCrypto
 
 /// What `vault info` shows: read from the header alone, without a passphrase.
@@ -96,6 +97,12 @@ public final class VaultStore: @unchecked Sendable {
     public var beforeCommit: (@Sendable () -> Void)?
     /// When set, the duration of each storage stage is recorded here (`vault --timings`).
     public var timings: StageTimings?
+    /// From this file size on, ``readFileDeferringChecksum()`` leaves the checksum to be checked during
+    /// the KDF (256 KiB: about 0.5 ms of BLAKE2b here; tests lower it to cover that path with small files).
+    public var concurrentChecksumMinimumSize = 256 * 1024
+    /// The KDF parameters under which the checksum may be checked during the KDF: the three presets
+    /// (a single damaged bit cannot turn one into another).
+    public var concurrentChecksumParameters: [KDFParameters] = [.interactive, .moderate, .sensitive]
 
     /// Creates a store for the vault at `path`.
     public init(path: String, policy: KDFPolicy = .release, lockWaitSeconds: Double = 10) {
@@ -122,6 +129,28 @@ public final class VaultStore: @unchecked Sendable {
         return (try timings.measure("verify checksum") { try VaultFile(parsing: bytes, policy: policy) }, bytes, st)
     }
 
+    /// Reads the vault file and checks its layout and header. When the file has at least
+    /// ``concurrentChecksumMinimumSize`` bytes and its KDF parameters are one of
+    /// ``concurrentChecksumParameters`` (the presets), its whole-file checksum is left pending, for
+    /// ``unlock(passphrase:read:checksumPending:)`` to check while the KDF runs. Otherwise it is checked now:
+    /// a small file takes microseconds, and damaged KDF fields must not cost a KDF run of whatever size
+    /// they now say before the damage is reported.
+    public func readFileDeferringChecksum() throws -> (read: (file: VaultFile, bytes: [UInt8], stat: stat), checksumPending: Bool) {
+        guard let (bytes, st) = try timings.measure("read file", { try POSIX.readFile(path) }) else { throw StorageError.noVault(path: path) }
+        let file = try timings.measure("check header") { try VaultFile(parsing: bytes, policy: policy, verifyingChecksum: false) }
+        let pending = bytes.count >= concurrentChecksumMinimumSize && concurrentChecksumParameters.contains(file.kdf)
+        if !pending {
+            guard timings.measure("verify checksum", { VaultFile.checksumMatches(bytes) }) else { throw VaultFormatError.damaged }
+        }
+        return ((file, bytes, st), pending)
+    }
+
+    /// Checks the checksum of bytes read by ``readFileDeferringChecksum()`` (when a passphrase cannot be had,
+    /// damage is still reported as damage).
+    public func verifyChecksum(of read: (file: VaultFile, bytes: [UInt8], stat: stat)) throws {
+        guard timings.measure("verify checksum", { VaultFile.checksumMatches(read.bytes) }) else { throw VaultFormatError.damaged }
+    }
+
     /// Header facts, without a passphrase.
     /// With `verify`, the whole file is read and its checksum checked; otherwise only the header is read,
     /// so the answer costs the same for any vault size.
@@ -140,10 +169,27 @@ public final class VaultStore: @unchecked Sendable {
     }
 
     /// Unlocks the vault: runs Argon2id, opens the key slot, decrypts the payload. Takes no lock.
-    /// Pass what `readFile()` returned to avoid reading the file twice.
-    public func unlock(passphrase: SecureBytes, read: (file: VaultFile, bytes: [UInt8], stat: stat)? = nil) throws -> VaultSession {
+    /// Pass what `readFile()` returned to avoid reading the file twice, or what `readFileDeferringChecksum()`
+    /// returned with `checksumPending`: the checksum is then checked on another thread during the KDF, and
+    /// a mismatch is reported as damage (before anything is decrypted) whatever the KDF gave.
+    public func unlock(passphrase: SecureBytes, read: (file: VaultFile, bytes: [UInt8], stat: stat)? = nil,
+                       checksumPending: Bool = false) throws -> VaultSession {
         let (file, bytes, st) = try read ?? readFile()
-        let pk = try timings.measure("kdf") { try PassphraseKey.derive(passphrase: passphrase, kdf: file.kdf, salt: file.salt) }
+        let pk: PassphraseKey
+        if checksumPending {
+            let timings = self.timings
+            let (checked, derived) = Concurrently.run(background: { () -> (Bool, Double) in
+                let t0 = StageTimings.now()
+                return (VaultFile.checksumMatches(bytes), StageTimings.now() - t0)
+            }, foreground: {
+                Result { try timings.measure("kdf") { try PassphraseKey.derive(passphrase: passphrase, kdf: file.kdf, salt: file.salt) } }
+            })
+            timings?.addConcurrent("verify checksum during kdf", checked.1)
+            guard checked.0 else { throw VaultFormatError.damaged }
+            pk = try derived.get()
+        } else {
+            pk = try timings.measure("kdf") { try PassphraseKey.derive(passphrase: passphrase, kdf: file.kdf, salt: file.salt) }
+        }
         let dk = try timings.measure("open key slot") { try DataKey.open(file, with: pk) }
         let payload = try timings.measure("decrypt") { try dk.openPayload(file) }
         return VaultSession(passphraseKey: pk, dataKey: dk, payload: payload, codec: file.codec,

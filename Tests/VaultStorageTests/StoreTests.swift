@@ -187,6 +187,57 @@ import VaultCrypto
         #expect(throws: VaultFormatError.trailingData(extra: 1)) { _ = try store.info() }
     }
 
+    /// With the checksum checked on another thread during the KDF, every single-byte change and every
+    /// truncation gets the same verdict as with the checksum checked first, and an intact vault opens.
+    @Test func checksumDuringTheKDFGivesTheSameVerdictAsBeforeIt() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = String(repeating: "payload of a larger vault ", count: 40)
+        _ = try create(text)
+        let url = URL(fileURLWithPath: path)
+        let good = try TestSupport.bytes(url)
+        let pass = try TestSupport.passphrase("pass one")
+        func verdicts(_ bytes: [UInt8]) throws -> (first: String, during: String) {
+            try Data(bytes).write(to: url)
+            func describe(_ body: () throws -> Void) -> String {
+                do { try body(); return "opened" } catch { return "\(error)" }
+            }
+            let first = describe { _ = try makeStore().unlock(passphrase: pass) }
+            let store = makeStore()
+            store.concurrentChecksumMinimumSize = 0
+            store.concurrentChecksumParameters = [TestSupport.fastKDF]
+            let during = describe {
+                let (read, pending) = try store.readFileDeferringChecksum()
+                let session = try store.unlock(passphrase: pass, read: read, checksumPending: true)
+                #expect(TestSupport.plaintext(session.payload) == Array(text.utf8))
+            }
+            return (first, during)
+        }
+        #expect(try verdicts(good) == ("opened", "opened"))
+        var damaged = 0
+        for i in 0..<good.count {
+            var b = good
+            b[i] ^= UInt8(1 << (i % 8))
+            let v = try verdicts(b)
+            #expect(v.first == v.during, "byte \(i)")
+            #expect(v.during != "opened", "byte \(i)")
+            if v.during == "\(VaultFormatError.damaged)" { damaged += 1 }
+        }
+        for n in stride(from: 0, to: good.count, by: 7) {
+            let v = try verdicts(Array(good.prefix(n)))
+            #expect(v.first == v.during && v.during != "opened", "truncated to \(n)")
+        }
+        // Most bytes are covered by the checksum alone (only magic, version and length are caught earlier).
+        #expect(damaged >= good.count - 20)
+        // Intact: pending only above the size threshold and under the listed KDF parameters.
+        try Data(good).write(to: url)
+        let store = makeStore()
+        #expect(try store.readFileDeferringChecksum().checksumPending == false)
+        store.concurrentChecksumMinimumSize = 0
+        #expect(try store.readFileDeferringChecksum().checksumPending == false, "fastKDF is not a preset")
+        store.concurrentChecksumParameters = [TestSupport.fastKDF]
+        #expect(try store.readFileDeferringChecksum().checksumPending == true)
+    }
+
     @Test func failedWriteLeavesNothingBehind() throws {
         defer { chmod(dir.path, 0o755); try? FileManager.default.removeItem(at: dir) }
         let (store, session) = try create("keep me")
