@@ -143,10 +143,9 @@ public struct VaultPlanInputs: Sendable {
         var byCode: [String: (Currency, [PlanDebt], [DebtState])] = [:]
         for s in states {
             guard let d = PlanDebt(state: s, calendar: calendar) else { continue }
-            var entry = byCode[s.currency.code] ?? (s.currency, [], [])
-            entry.1.append(d)
-            entry.2.append(s)
-            byCode[s.currency.code] = entry
+            // Appended in place: taking the entry out and putting it back would copy both arrays every time.
+            byCode[s.currency.code, default: (s.currency, [], [])].1.append(d)
+            byCode[s.currency.code, default: (s.currency, [], [])].2.append(s)
         }
         groups = byCode.sorted { $0.key < $1.key }.map { (currency: $0.value.0, debts: $0.value.1, states: $0.value.2) }
     }

@@ -545,17 +545,6 @@ public struct RedactionLeakCheck: Sendable {
         for m in extraAmounts { body(m) }
     }
 
-    /// The keys of an exact amount: its value with its decimals when it has a fraction, and the whole part
-    /// when it is 1,000 or more and the precision could not print it. No strings are built.
-    static func amountKeys(of m: Money, precision: RedactionPrecision) -> (Int64?, Int64?) {
-        guard m.minorUnits > 0 else { return (nil, nil) }
-        let per = m.currency.minorUnitsPerMajor
-        let whole = m.minorUnits / per
-        let exact = m.minorUnits % per != 0 ? amountKey(value: m.minorUnits, decimals: m.currency.minorUnits) : nil
-        let wholeKey = whole >= 1000 && !precision.couldPrint(wholeUnits: whole) ? amountKey(value: whole, decimals: 0) : nil
-        return (exact, wholeKey)
-    }
-
     /// A number's value in units of its last decimal, tagged with the number of decimals.
     static func amountKey(value: Int64, decimals: Int) -> Int64 { value &* 16 &+ Int64(decimals) }
 
@@ -609,13 +598,22 @@ public struct RedactionLeakCheck: Sendable {
             // A 65,536-bit filter on the keys' low bits spares most lookups in the set.
             var filter = [UInt64](repeating: 0, count: 1024)
             for key in anyNumbers { filter[Int(key & 0xFFFF) >> 6] |= 1 << UInt64(key & 63) }
-            func look(_ key: Int64?) {
-                guard let key, filter[Int(key & 0xFFFF) >> 6] & (1 << UInt64(key & 63)) != 0, anyNumbers.contains(key) else { return }
-                for (k, h) in hay.enumerated() where h.numberKeys.contains(key) { amountLeak[k] = true }
-            }
+            func present(_ key: Int64) -> Bool { filter[Int(key & 0xFFFF) >> 6] & (1 << UInt64(key & 63)) != 0 && anyNumbers.contains(key) }
+            func mark(_ key: Int64) { for (k, h) in hay.enumerated() where h.numberKeys.contains(key) { amountLeak[k] = true } }
             forEachAmount { m in
-                let (a, b) = RedactionLeakCheck.amountKeys(of: m, precision: precision)
-                look(a); look(b)
+                // An exact amount's keys: its value with its decimals when it has a fraction, and its whole part
+                // when that is 1,000 or more and the precision could not print it (tested after the lookup).
+                guard m.minorUnits > 0 else { return }
+                let per = m.currency.minorUnitsPerMajor
+                if m.minorUnits % per != 0 {
+                    let exact = RedactionLeakCheck.amountKey(value: m.minorUnits, decimals: m.currency.minorUnits)
+                    if present(exact) { mark(exact) }
+                }
+                let whole = m.minorUnits / per
+                if whole >= 1000 {
+                    let key = RedactionLeakCheck.amountKey(value: whole, decimals: 0)
+                    if present(key), !precision.couldPrint(wholeUnits: whole) { mark(key) }
+                }
             }
         }
 

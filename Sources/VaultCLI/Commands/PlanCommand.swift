@@ -77,7 +77,9 @@ enum PlanCommand: Command {
         let (_, _, doc) = try inv.loadDocument()
         let settings = doc.settings
         let calendar = PlanCalendar(today: today, payday: settings.payday)
-        let inputs = VaultPlanInputs(states: DebtCalculator.states(of: doc, asOf: today, includeClosed: false), calendar: calendar)
+        let inputs = inv.timings.measure("compute") {
+            VaultPlanInputs(states: DebtCalculator.states(of: doc, asOf: today, includeClosed: false), calendar: calendar)
+        }
         let known = Set(inputs.groups.flatMap { $0.debts.map(\.id) })
         for id in order where !known.contains(id) {
             throw CLIError.usage("--order names '\(id)', which is not an open debt", hint: "see 'vault list'", command: spec.name)
@@ -206,7 +208,7 @@ struct CurrencyPlan {
 /// Text, JSON and CSV output of plans.
 enum PlanPrinter {
     static func plans(_ inv: Invocation, reports: [CurrencyPlan], notes: [String], today: CivilDate, rowLimit: Int?) -> ExitStatus {
-        let planned = reports.map { ($0, Planner.plan($0.request)) }
+        let planned = inv.timings.measure("plan") { reports.map { ($0, Planner.plan($0.request)) } }
         func rows(_ plan: Plan) -> Int {
             if let rowLimit { return min(rowLimit, plan.months.count) }
             return plan.isDebtFree ? plan.months.count : min(PlanCommand.neverEndingRows, plan.months.count)

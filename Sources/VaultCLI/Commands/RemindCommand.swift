@@ -64,8 +64,10 @@ enum RemindCommand: Command {
         let today = try inv.today()
         let (_, _, doc) = try inv.loadDocument()
         let options = ReminderOptions(windowDays: windowDays, includeSilenced: inv.args.has("all"), summaryDays: summaryDays)
-        let states = DebtCalculator.states(of: doc, asOf: today, includeClosed: false)
-        let report = ReminderEngine.reminders(for: states, today: today, options: options)
+        let (states, report) = inv.timings.measure("compute") { () -> ([DebtState], ReminderReport) in
+            let states = DebtCalculator.states(of: doc, asOf: today, includeClosed: false)
+            return (states, ReminderEngine.reminders(for: states, today: today, options: options))
+        }
 
         // The calendar file is written only once it is complete; a failure leaves no file.
         var calendar: CalendarExport?
