@@ -70,11 +70,12 @@ public struct VaultFile: Sendable, Equatable {
     /// Nonce of the payload.
     public var payloadNonce: [UInt8]
     /// The payload ciphertext with its tag.
-    public var payloadCiphertext: [UInt8]
+    /// A slice of the bytes read (so that parsing a large vault does not copy its payload).
+    public var payloadCiphertext: ArraySlice<UInt8>
 
     /// Creates a file value from its fields.
     public init(kdf: KDFParameters, salt: [UInt8], keySlotNonce: [UInt8], keySlot: [UInt8],
-                codec: UInt16, payloadNonce: [UInt8], payloadCiphertext: [UInt8]) {
+                codec: UInt16, payloadNonce: [UInt8], payloadCiphertext: ArraySlice<UInt8>) {
         self.kdf = kdf
         self.salt = salt
         self.keySlotNonce = keySlotNonce
@@ -138,7 +139,7 @@ public struct VaultFile: Sendable, Equatable {
         self.keySlot = Array(bytes[Offset.slot..<Offset.codec])
         self.codec = codec
         self.payloadNonce = Array(bytes[Offset.payloadNonce..<Offset.payloadLength])
-        self.payloadCiphertext = Array(bytes[Self.headerLength..<end])
+        self.payloadCiphertext = bytes[Self.headerLength..<end]
     }
 
     /// Checks the header alone (steps 1-4, 6 and 7 of docs/FORMAT.md; not the checksum, which needs the

@@ -79,9 +79,9 @@ public struct DataKey: Sendable {
         var file = VaultFile(kdf: kdf, salt: salt, keySlotNonce: slotNonce, keySlot: slot, codec: codec,
                              payloadNonce: Sodium.randomBytes(XChaCha20Poly1305.nonceLength), payloadCiphertext: [])
         // The AD covers the ciphertext length, which is known before encrypting.
-        file.payloadCiphertext = [UInt8](repeating: 0, count: payload.count + XChaCha20Poly1305.tagLength)
+        file.payloadCiphertext = ArraySlice(repeating: 0, count: payload.count + XChaCha20Poly1305.tagLength)
         let ad = file.payloadAssociatedData
-        file.payloadCiphertext = try XChaCha20Poly1305.seal(payload, key: key, nonce: file.payloadNonce, associatedData: ad)
+        file.payloadCiphertext = ArraySlice(try XChaCha20Poly1305.seal(payload, key: key, nonce: file.payloadNonce, associatedData: ad))
         return file
     }
 
