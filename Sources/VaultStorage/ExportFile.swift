@@ -17,6 +17,11 @@ public enum ExportFile {
         case notARegularFile(path: String)
     }
 
+    /// Reads a whole file the user names (an import source); nil when it does not exist or cannot be read.
+    public static func read(_ path: String) -> [UInt8]? {
+        (try? POSIX.readFile(path))??.bytes
+    }
+
     /// Writes `bytes` to `path` atomically with mode 0600.
     /// - Parameter protected: files that must never be replaced (the vault, `<vault>.bak`, `<vault>.lock`,
     ///   a passphrase file). They are compared by resolved path and, when they exist, by device and inode.

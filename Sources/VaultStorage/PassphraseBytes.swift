@@ -1,4 +1,3 @@
-import Foundation
 import VaultCrypto
 
 /// Why passphrase bytes were refused.
@@ -33,7 +32,8 @@ public enum PassphraseBytes {
             String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self)
         }
         guard let decoded else { throw PassphraseError.notUTF8 }
-        var utf8 = Array(decoded.precomposedStringWithCanonicalMapping.utf8)
+        // The standard library's NFC (Unicode data built into libswiftCore; no Foundation or ICU).
+        var utf8 = decoded._nfcCodeUnits
         defer { Sodium.zero(&utf8) }
         return try SecureBytes(copying: utf8)
     }

@@ -1,6 +1,5 @@
 import DebtEngine
 import DebtModel
-import Foundation
 import VaultStorage
 
 enum AddCommand: Command {
@@ -85,33 +84,56 @@ enum AddCommand: Command {
     }
 }
 
-/// Reads debts from JSON: an object or an array of objects whose keys are field names.
+/// Reads debts from JSON: an object or an array of objects whose keys are field names ("first_due"
+/// and "first-due" both work). A value is a string, or a number passed on exactly as written
+/// ("1200.50" stays "1200.50"; there is no floating-point step), or an array of strings and numbers,
+/// which becomes one comma-separated value. Anything else is refused, as are invalid JSON and
+/// duplicate keys (JSONReader).
 enum JSONDebtInput {
     static func read(_ data: [UInt8]) throws -> [(DebtKind, [String: String])] {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(data)) } catch {
-            throw CLIError.usage("standard input is not valid JSON")
+        let document: JSONValue
+        do { document = try JSONReader.parse(data) } catch {
+            throw CLIError.usage("standard input is not valid JSON: \(error)")
         }
-        let items: [[String: Any]]
-        if let one = object as? [String: Any] { items = [one] } else if let many = object as? [[String: Any]] { items = many } else {
+        let items: [JSONObject]
+        if let one = document.object {
+            items = [one]
+        } else if let many = document.array, case let objects = many.compactMap(\.object), objects.count == many.count {
+            items = objects
+        } else {
             throw CLIError.usage("expected a JSON object or an array of objects")
         }
         return try items.enumerated().map { (index, item) in
             var values: [String: String] = [:]
             var kind: DebtKind?
-            for (rawKey, rawValue) in item {
-                let key = rawKey.replacingOccurrences(of: "_", with: "-")
-                let text: String
-                switch rawValue {
-                case let s as String: text = s
-                case let n as NSNumber: text = n.stringValue
-                case let a as [Any]: text = a.map { "\($0)" }.joined(separator: ",")
-                default: throw CLIError.usage("debt \(index + 1): field '\(rawKey)' must be a string or a number")
+            for (rawKey, rawValue) in item.members {
+                let key = String(String.UnicodeScalarView(rawKey.unicodeScalars.map { $0 == "_" ? "-" : $0 }))
+                guard let text = scalarText(rawValue) ?? rawValue.array.flatMap({ list in
+                    let parts = list.compactMap(scalarText)
+                    return parts.count == list.count ? parts.joined(separator: ",") : nil
+                }) else {
+                    throw CLIError.usage("debt \(index + 1): field '\(rawKey)' must be a string or a number")
                 }
-                if key == "kind" { kind = try DebtKind.parse(text) } else { values[key] = text }
+                if key == "kind" {
+                    kind = try DebtKind.parse(text)
+                } else {
+                    // "first_due" and "first-due" are the same field.
+                    guard values.updateValue(text, forKey: key) == nil else {
+                        throw CLIError.usage("debt \(index + 1): field '\(key)' is given twice")
+                    }
+                }
             }
             guard let kind else { throw CLIError.usage("debt \(index + 1): missing \"kind\"") }
             return (kind, values)
+        }
+    }
+
+    /// A string as is, a number as its literal text; nil for anything else.
+    private static func scalarText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let s): return s
+        case .number(let n): return n
+        default: return nil
         }
     }
 }
@@ -124,11 +146,22 @@ enum Interview {
     static let asked: Set<String> = ["currency", "method", "due-day", "credit-limit", "min-payment", "min-payment-floor",
                                      "due", "rate", "account", "note"]
 
+    /// Strips leading and trailing tabs and space separators (Unicode category Zs), as Foundation's
+    /// `trimmingCharacters(in: .whitespaces)` did; newlines are not trimmed.
+    static func trimmingSpaces(_ text: String) -> String {
+        func isSpace(_ u: Unicode.Scalar) -> Bool { u == "\t" || u.properties.generalCategory == .spaceSeparator }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(Substring(scalars[first...last]))
+    }
+
     static func ask(today: CivilDate, document: VaultDocument) throws -> (DebtKind, [String: String]) {
         func question(_ label: String, default value: String?, optional: Bool) throws -> String {
             let suffix = value.map { " [\($0)]" } ?? (optional ? " (Enter to skip)" : "")
             guard let answer = TerminalPrompt.askVisible("\(label)\(suffix): ") else { throw CLIError("cancelled: no answer on the terminal") }
-            let trimmed = answer.trimmingCharacters(in: .whitespaces)
+            let trimmed = trimmingSpaces(answer)
             return trimmed.isEmpty ? (value ?? "") : trimmed
         }
         var kind: DebtKind?

@@ -1,6 +1,5 @@
 import DebtEngine
 import DebtModel
-import Foundation
 import VaultCrypto
 import VaultStorage
 
@@ -290,7 +289,7 @@ enum ExportCommand: Command {
         var v = s
         if let f = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f), Double(v) == nil { v = "'" + v }
         guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.hasPrefix(" ") || v.hasSuffix(" ") else { return v }
-        return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + v.replacing("\"", with: "\"\"") + "\""
     }
 
     // MARK: - Full export
@@ -326,7 +325,7 @@ enum FullExport {
 
     /// Debt keys in the order of `vault add`'s fields, as snake_case.
     static let fieldNames = DebtFields.all.map(\.name)
-    static func key(_ field: String) -> String { field.replacingOccurrences(of: "-", with: "_") }
+    static func key(_ field: String) -> String { field.replacing("-", with: "_") }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
     static func unhex(_ s: String) -> [UInt8]? {
@@ -377,40 +376,43 @@ enum FullExport {
 
     /// Reads a full export (JSON). Every value goes through the same parsers as `vault add`.
     static func decode(_ bytes: [UInt8]) throws -> Contents {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(bytes)) } catch { throw CLIError.usage("the file is not valid JSON") }
-        guard let top = object as? [String: Any], top["format"] as? String == "debt-vault-full-export" else {
+        let document: JSONValue
+        do { document = try JSONReader.parse(bytes) } catch { throw CLIError.usage("the file is not valid JSON: \(error)") }
+        guard let top = document.object, top["format"]?.string == "debt-vault-full-export" else {
             throw CLIError.usage("not a full export of debt-vault (no \"format\": \"debt-vault-full-export\")",
                                  hint: "only 'vault export --full --format json' files can be imported; a redacted export cannot")
         }
-        guard (top["version"] as? NSNumber)?.intValue == 1 else { throw CLIError.usage("unsupported full export version") }
+        guard top["version"]?.integer == 1 else { throw CLIError.usage("unsupported full export version") }
         func bad(_ what: String) -> CLIError { CLIError.usage("invalid full export: \(what)") }
-        func int(_ v: Any?) -> Int? {
-            guard let n = v as? NSNumber else { return nil }
-            let i = n.intValue
-            return n.doubleValue == Double(i) ? i : nil
-        }
-        func str(_ v: Any?) -> String?? {
-            if v == nil || v is NSNull { return .some(nil) }
-            if let s = v as? String { return .some(s) }
+        /// An integral number that fits in Int ("3", "3.0"); nil for anything else.
+        func int(_ v: JSONValue?) -> Int? { v?.integer }
+        /// .some(nil) for an absent key or null, .some(text) for a string, nil for any other value.
+        func str(_ v: JSONValue?) -> String?? {
+            guard let v, !v.isNull else { return .some(nil) }
+            if let s = v.string { return .some(s) }
             return nil
         }
-        func money(_ v: Any?, _ what: String) throws -> Money? {
-            if v == nil || v is NSNull { return nil }
-            guard let o = v as? [String: Any], let a = o["amount"] as? String, let c = o["currency"] as? String else { throw bad(what) }
+        func money(_ v: JSONValue?, _ what: String) throws -> Money? {
+            guard let v, !v.isNull else { return nil }
+            guard let o = v.object, let a = o["amount"]?.string, let c = o["currency"]?.string else { throw bad(what) }
             return try Money.parse(a, currency: try Currency(code: c, field: what), field: what)
         }
-        guard let s = top["settings"] as? [String: Any], let code = s["default_currency"] as? String else { throw bad("settings") }
+        guard let s = top["settings"]?.object, let code = s["default_currency"]?.string else { throw bad("settings") }
         var settings = Settings(defaultCurrency: try Currency(code: code, field: "default_currency"))
         settings.monthlyIncome = try money(s["monthly_income"], "monthly_income")
         settings.monthlyExpenses = try money(s["monthly_expenses"], "monthly_expenses")
-        if let p = s["payday"], !(p is NSNull) { guard let d = int(p) else { throw bad("payday") }; settings.payday = d }
-        if let salt = s["export_salt"], !(salt is NSNull) {
-            guard let text = salt as? String, let bytes = unhex(text) else { throw bad("export_salt") }
+        if let p = s["payday"], !p.isNull { guard let d = int(p) else { throw bad("payday") }; settings.payday = d }
+        if let salt = s["export_salt"], !salt.isNull {
+            guard let text = salt.string, let bytes = unhex(text) else { throw bad("export_salt") }
             settings.exportSalt = bytes
         }
         guard let next = int(top["next_payment_id"]) else { throw bad("next_payment_id") }
-        guard let debtItems = top["debts"] as? [[String: Any]], let paymentItems = top["payments"] as? [[String: Any]] else { throw bad("debts or payments") }
+        func objects(_ v: JSONValue?) -> [JSONObject]? {
+            guard let list = v?.array else { return nil }
+            let items = list.compactMap(\.object)
+            return items.count == list.count ? items : nil
+        }
+        guard let debtItems = objects(top["debts"]), let paymentItems = objects(top["payments"]) else { throw bad("debts or payments") }
 
         var debts: [Debt] = []
         for (n, item) in debtItems.enumerated() {
@@ -447,10 +449,10 @@ enum FullExport {
         var payments: [Payment] = []
         let currencies = Dictionary(debts.map { ($0.id, $0.currency) }, uniquingKeysWith: { a, _ in a })
         for (n, item) in paymentItems.enumerated() {
-            guard let id = int(item["id"]), let debtID = item["debt"] as? String, let date = item["date"] as? String,
-                  let amount = item["amount"] as? String, let note = str(item["note"]) else { throw bad("payment \(n + 1)") }
+            guard let id = int(item["id"]), let debtID = item["debt"]?.string, let date = item["date"]?.string,
+                  let amount = item["amount"]?.string, let note = str(item["note"]) else { throw bad("payment \(n + 1)") }
             guard let currency = currencies[debtID] else { throw bad("payment \(n + 1) refers to unknown debt '\(debtID)'") }
-            if let c = item["currency"] as? String, c != currency.code { throw bad("payment \(n + 1) is in \(c), its debt in \(currency.code)") }
+            if let c = item["currency"]?.string, c != currency.code { throw bad("payment \(n + 1) is in \(c), its debt in \(currency.code)") }
             payments.append(Payment(id: id, debtID: debtID, date: try CivilDate.parse(date, field: "date"),
                                     amount: try Money.parse(amount, currency: currency, field: "amount"), note: note))
         }
@@ -518,10 +520,10 @@ enum ImportCommand: Command {
         if source == "-" {
             bytes = inv.context.readStandardInput()
         } else {
-            guard let data = FileManager.default.contents(atPath: source) else {
+            guard let data = ExportFile.read(source) else {
                 throw CLIError.usage("cannot read \(source)", command: spec.name)
             }
-            bytes = Array(data)
+            bytes = data
         }
         // Parse and validate before asking for the passphrase.
         let contents = try FullExport.decode(bytes)

@@ -30,7 +30,7 @@ enum DebtJSON {
         var terms: [(String, JSON)] = []
         let values = DebtFields.values(of: s.debt)
         for f in DebtFields.all where f.name != "id" && f.name != "name" && f.name != "currency" {
-            if let v = values[f.name] { terms.append((f.name.replacingOccurrences(of: "-", with: "_"), .string(v))) }
+            if let v = values[f.name] { terms.append((f.name.replacing("-", with: "_"), .string(v))) }
         }
         out.append(("terms", .object(terms)))
         out.append(("created", date(s.debt.createdDate)))
