@@ -529,7 +529,7 @@ extension ByteReader {
 
     mutating func entry() throws(PayloadError) -> HistoryEntry {
         let description = try string("history description", maxLength: 1_000)
-        let opCount = try count("history operation", minimumSize: 2, limit: 16)
+        let opCount = try count("history operation", minimumSize: 2, limit: HistoryEntry.maximumOperations)
         var ops: [HistoryOperation] = []
         for _ in 0..<opCount {
             let tagStart = offset

@@ -187,6 +187,10 @@ public enum VaultChangeError: Error, Equatable, Sendable, CustomStringConvertibl
 
 /// One recorded change: its description and the operations that revert it.
 public struct HistoryEntry: Hashable, Sendable {
+    /// The most operations one entry may hold: an import of the most debts the vault allows (its
+    /// inverse deletes every debt, and restores the settings and the payments).
+    public static let maximumOperations = VaultDocument.maximumDebts + 2
+
     /// What the change did, e.g. "recorded payment #12 of 500.00 CNY to card1".
     public let description: String
     /// Operations that, applied in order, revert the change.
@@ -316,6 +320,7 @@ extension VaultDocument {
     }
 
     private mutating func record(_ description: String, _ ops: [HistoryOperation]) throws(VaultChangeError) {
+        guard ops.count <= HistoryEntry.maximumOperations else { throw .limitReached("at most \(HistoryEntry.maximumOperations) operations in one change") }
         let inverse = try apply(ops)
         undoHistory.append(HistoryEntry(description: description, inverse: inverse))
         if undoHistory.count > VaultDocument.historyLimit { undoHistory.removeFirst(undoHistory.count - VaultDocument.historyLimit) }

@@ -45,7 +45,15 @@ extension Invocation {
             final = doc
             let t0 = timings?.elapsed ?? 0
             let encoded = doc.encode()
-            timings?.add("encode", (timings?.elapsed ?? 0) - t0)
+            let t1 = timings?.elapsed ?? 0
+            timings?.add("encode", t1 - t0)
+            // Never save what cannot be read back: the new payload must decode to the same document.
+            let readBack = encoded.withUnsafeBytes { raw in try? VaultDocument(decoding: raw) }
+            timings?.add("verify encoding", (timings?.elapsed ?? 0) - t1)
+            guard readBack == doc else {
+                throw CLIError("refusing to save: the changed vault would not read back as written; nothing was saved",
+                               hint: "please report this as a bug (without the vault); the vault is unchanged")
+            }
             return (encoded, r)
         }
         guard let result, let final else { return nil }

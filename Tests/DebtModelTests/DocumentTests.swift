@@ -168,6 +168,23 @@ struct CodecTests {
         #expect(try VaultDocument(decoding: bytes) == doc)
     }
 
+    /// An import is one change whose undo entry deletes every debt: with hundreds of debts it must
+    /// still encode and decode (an entry was once limited to 16 operations, so importing 15 or more
+    /// debts wrote a vault that no later command could read).
+    @Test func importOfManyDebtsRoundTripsWithItsHistory() throws {
+        let source = Fixture.randomDocument(seed: 11, debts: 400, payments: 3_000)
+        var doc = VaultDocument()
+        try doc.importContents(settings: source.settings, debts: source.debts, payments: source.payments, nextPaymentID: source.nextPaymentID)
+        #expect(doc.undoHistory.count == 1 && doc.undoHistory[0].inverse.count > 400)
+        #expect(try VaultDocument(decoding: doc.encode()) == doc)
+        try doc.undo()
+        #expect(doc.debts.isEmpty && doc.redoHistory[0].inverse.count > 400)
+        #expect(try VaultDocument(decoding: doc.encode()) == doc, "the redo entry inserts every debt")
+        try doc.redo()
+        #expect(try VaultDocument(decoding: doc.encode()) == doc)
+        #expect(HistoryEntry.maximumOperations == VaultDocument.maximumDebts + 2)
+    }
+
     @Test func largeRandomDocumentRoundTripsExactly() throws {
         let doc = Fixture.randomDocument(seed: 7, debts: 300, payments: 20_000)
         #expect(doc.undoHistory.count > 0 && doc.redoHistory.count == 2)

@@ -45,6 +45,32 @@ import Testing
         }
     }
 
+    /// A full export of 60 debts imports as one change that reads back, lists the same and undoes
+    /// (an undo entry was once limited to 16 operations: importing 15 or more debts wrote an unreadable vault).
+    @Test func importOfSixtyDebtsReadsBackAndUndoes() throws {
+        try withTempDirectory { dir in
+            let v = try generate(dir)
+            let json = dir + "/full.json"
+            let exported = try Harness.vault(args(["export", "--full", "--format", "json", "--out", json], v))
+            #expect(exported.status == 0, "\(exported)")
+            let copy = (vault: dir + "/copy.dv", pass: v.pass)
+            let made = try Harness.vault(["init", "--kdf", "interactive", "--vault", copy.vault, "--passphrase-file", v.pass])
+            try #require(made.status == 0, "\(made)")
+            let imported = try Harness.vault(["import", "--from-json", json, "--vault", copy.vault, "--passphrase-file", v.pass])
+            #expect(imported.status == 0 && imported.stdout.contains("imported 60 debts and 12000 payments"), "\(imported)")
+            let original = try Harness.vault(args(["list", "--json", "--all"], v))
+            let restored = try Harness.vault(args(["list", "--json", "--all"], copy))
+            #expect(restored.status == 0 && restored.stdout == original.stdout, "\(restored.stderr)")
+            let undone = try Harness.vault(["undo", "--vault", copy.vault, "--passphrase-file", v.pass])
+            #expect(undone.status == 0, "\(undone)")
+            let empty = try Harness.vault(args(["list", "--json", "--all"], copy))
+            #expect(empty.status == 0 && empty.stdout.trimmingPrefix(" ").hasPrefix("[]"), "\(empty)")
+            let redone = try Harness.vault(["redo", "--vault", copy.vault, "--passphrase-file", v.pass])
+            #expect(redone.status == 0, "\(redone)")
+            #expect(try Harness.vault(args(["list", "--json", "--all"], copy)).stdout == original.stdout)
+        }
+    }
+
     @Test func damageAnywhereIsStillReportedAsDamage() throws {
         try withTempDirectory { dir in
             let v = try generate(dir)
