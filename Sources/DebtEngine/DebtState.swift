@@ -94,7 +94,7 @@ public struct DebtState: Sendable {
     /// The schedule with payments applied, oldest first.
     public let schedule: [ScheduleEntry]
     /// The debt's payments up to and including ``asOf``, by date then id.
-    public let payments: [Payment]
+    public let payments: PaymentList
     /// Sum of all scheduled amounts.
     public let totalScheduled: Money
     /// Sum of the payments up to ``asOf``.
@@ -164,7 +164,7 @@ public enum DebtCalculator {
     public static func state(of debt: Debt, payments: [Payment], asOf: CivilDate) -> DebtState {
         var own = payments.filter { $0.debtID == debt.id && $0.date <= asOf }
         own.sort { ($0.date, $0.id) < ($1.date, $1.id) }
-        return state(of: debt, sortedPayments: own, asOf: asOf)
+        return state(of: debt, sortedPayments: PaymentList(own), asOf: asOf)
     }
 
     /// States of every debt in the vault as of `asOf`, in the vault's order; payments are grouped in
@@ -173,16 +173,10 @@ public enum DebtCalculator {
     /// A large vault's debts are derived in two halves (of about equal numbers of payments) on two
     /// threads; each state depends only on its own debt and payments, so the result is the same.
     public static func states(of document: VaultDocument, asOf: CivilDate, includeClosed: Bool = true) -> [DebtState] {
-        let grouped = document.paymentsByDebt(onOrBefore: asOf)
+        let grouped = document.paymentListsByDebt(onOrBefore: asOf)
         let chosen = document.debts.indices.filter { includeClosed || document.debts[$0].isOpen }
         func derive(_ part: ArraySlice<Int>) -> [DebtState] {
-            part.map { i in
-                var own = grouped[i]
-                var sorted = true
-                for k in own.indices.dropFirst() where own[k].date < own[k - 1].date { sorted = false; break }
-                if !sorted { own.sort { ($0.date, $0.id) < ($1.date, $1.id) } }
-                return state(of: document.debts[i], sortedPayments: own, asOf: asOf)
-            }
+            part.map { i in state(of: document.debts[i], sortedPayments: VaultDocument.sortedByDate(grouped[i]), asOf: asOf) }
         }
         let work = chosen.reduce(0) { $0 + grouped[$1].count + 8 }
         guard chosen.count >= parallelThreshold.debts, work >= parallelThreshold.work else { return derive(chosen[...]) }
@@ -222,13 +216,13 @@ public enum DebtCalculator {
         return PaymentAllocation(payment: payment, parts: parts, unscheduled: Money(clamping: unscheduled, currency: c))
     }
 
-    static func state(of debt: Debt, sortedPayments: [Payment], asOf: CivilDate) -> DebtState {
+    static func state(of debt: Debt, sortedPayments: PaymentList, asOf: CivilDate) -> DebtState {
         let c = debt.currency
         func money(_ v: Int64) -> Money { Money(clamping: v, currency: c) }
-        let lines = ScheduleBuilder.schedule(for: debt, payments: sortedPayments, asOf: asOf)
+        let lines = ScheduleBuilder.schedule(for: debt, sortedPayments: sortedPayments, asOf: asOf)
         let tolerance = debt.tolerance.minorUnits
         var paid: Int64 = 0
-        for p in sortedPayments { paid = saturatingAdd(paid, p.amount.minorUnits) }
+        for k in sortedPayments.indices { paid = saturatingAdd(paid, sortedPayments.minorUnits(at: k)) }
 
         // Apply payments cumulatively: line i is settled once cumulative payments reach
         // (cumulative due through line i) - tolerance.
@@ -246,12 +240,12 @@ public enum DebtCalculator {
             cumulativeDue += line.amount.minorUnits
             let target = cumulativeDue - tolerance
             while cumulativePaid < target && paymentIndex < sortedPayments.count {
-                cumulativePaid = saturatingAdd(cumulativePaid, sortedPayments[paymentIndex].amount.minorUnits)
+                cumulativePaid = saturatingAdd(cumulativePaid, sortedPayments.minorUnits(at: paymentIndex))
                 paymentIndex += 1
             }
             let settledOn: CivilDate?
             if cumulativePaid >= target {
-                settledOn = paymentIndex > 0 ? sortedPayments[paymentIndex - 1].date : (line.amount.minorUnits <= tolerance ? line.effectiveDueDate : nil)
+                settledOn = paymentIndex > 0 ? sortedPayments.date(at: paymentIndex - 1) : (line.amount.minorUnits <= tolerance ? line.effectiveDueDate : nil)
             } else {
                 settledOn = nil
             }

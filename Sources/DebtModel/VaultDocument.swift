@@ -62,23 +62,6 @@ public struct VaultDocument: Hashable, Sendable {
         return result
     }
 
-    /// The payments of every debt, in the order of ``debts`` (one array per debt, each in id order),
-    /// optionally only those dated on or before `date`. One pass, no string hashing: this is how the
-    /// engines group 100,000 payments in about a millisecond.
-    public func paymentsByDebt(onOrBefore date: CivilDate? = nil) -> [[Payment]] {
-        var counts = [Int](repeating: 0, count: debts.count)
-        for (k, i) in paymentDebtIndices.enumerated() where date.map({ payments[k].date <= $0 }) ?? true { counts[Int(i)] += 1 }
-        var grouped: [[Payment]] = counts.map { n in
-            var a: [Payment] = []
-            a.reserveCapacity(n)
-            return a
-        }
-        for (k, i) in paymentDebtIndices.enumerated() where date.map({ payments[k].date <= $0 }) ?? true {
-            grouped[Int(i)].append(payments[k])
-        }
-        return grouped
-    }
-
     /// The payment with `id`, if any (binary search).
     public func payment(id: Int) -> Payment? {
         paymentIndex(id: id).map { payments[$0] }

@@ -125,12 +125,12 @@ struct UndoTests {
         try doc.removeDebt(id: "loan2"); expectConsistent(doc)
         try doc.removeDebt(id: "loan1"); expectConsistent(doc)
         #expect(doc.payments(forDebt: "loan4").map(\.amount.minorUnits) == stride(from: 4, through: 40, by: 4).map(Int64.init))
-        #expect(doc.paymentsByDebt().map(\.count) == [10, 10])
-        #expect(doc.paymentsByDebt(onOrBefore: CivilDate(year: 2026, month: 1, day: 31)!).map(\.count) == [0, 0])
+        #expect(doc.paymentListsByDebt().map(\.count) == [10, 10])
+        #expect(doc.paymentListsByDebt(onOrBefore: CivilDate(year: 2026, month: 1, day: 31)!).map(\.count) == [0, 0])
         try doc.undo(); expectConsistent(doc)
         #expect(doc.debts.map(\.id) == ["loan1", "loan3", "loan4"])
         try doc.undo(); expectConsistent(doc)
-        #expect(doc.paymentsByDebt().map(\.count) == [10, 10, 10, 10])
+        #expect(doc.paymentListsByDebt().map(\.count) == [10, 10, 10, 10])
         #expect(doc.payments(forDebt: "loan2").first?.id == 2)
     }
 
