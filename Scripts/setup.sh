@@ -37,7 +37,7 @@ ensure_python_icalendar() { apt_install_unless "/usr/bin/python3 -c 'import ical
 ensure_python_nacl() { apt_install_unless "/usr/bin/python3 -c 'import nacl.bindings'" python3-nacl; }
 
 # The benchmark's peers: plain-text ledgers kept in an age-encrypted file.
-ensure_bench_tools() { apt_install_unless "command -v ledger && command -v hledger && command -v age && command -v age-keygen" ledger hledger age; }
+ensure_bench_tools() { apt_install_unless "command -v ledger && command -v hledger && command -v age && command -v age-keygen && test -x /usr/bin/time" ledger hledger age time; }
 
 ensure_swift() {
     command -v swift >/dev/null 2>&1 || { echo "setup: swift is not installed (expected at /opt/swift)" >&2; exit 1; }
