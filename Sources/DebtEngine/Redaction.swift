@@ -601,11 +601,12 @@ public struct RedactionLeakCheck: Sendable {
             func present(_ key: Int64) -> Bool { filter[Int(key & 0xFFFF) >> 6] & (1 << UInt64(key & 63)) != 0 && anyNumbers.contains(key) }
             func mark(_ key: Int64) { for (k, h) in hay.enumerated() where h.numberKeys.contains(key) { amountLeak[k] = true } }
             forEachAmount { m in
-                // An exact amount's keys: its value with its decimals when it has a fraction, and its whole part
+                // An exact amount's keys: its value with all its decimals ("1234.56", and "1234.00" too: coarsened
+                // figures are printed without trailing zeros, so they never take this form), and its whole part
                 // when that is 1,000 or more and the precision could not print it (tested after the lookup).
                 guard m.minorUnits > 0 else { return }
                 let per = m.currency.minorUnitsPerMajor
-                if m.minorUnits % per != 0 {
+                if m.currency.minorUnits > 0 {
                     let exact = RedactionLeakCheck.amountKey(value: m.minorUnits, decimals: m.currency.minorUnits)
                     if present(exact) { mark(exact) }
                 }
@@ -646,48 +647,57 @@ public struct RedactionLeakCheck: Sendable {
             lowerScalars = Array(lower.unicodeScalars)
             tokens = HaystackTokens(lower: lower)
             var runs: Set<UInt64> = []
-            RedactionLeakCheck.forEachASCIIRun(lower) { runs.insert($0) }
+            RedactionLeakCheck.forEachASCIIRun(lower) { h, _ in runs.insert(h) }
             self.runs = runs
             numberKeys = Set(tokens.numbers.compactMap(RedactionLeakCheck.amountKey(token:)))
         }
     }
 
     /// Calls `body` with the FNV-1a hash of each maximal run of ASCII letters and digits of `s`, lowercased
-    /// (every other byte, non-ASCII ones included, ends a run). Returns whether `s` has a non-ASCII byte.
+    /// (every other byte, non-ASCII ones included, ends a run), and whether the run starts right after a
+    /// non-ASCII byte. Returns whether `s` has a non-ASCII byte.
     @discardableResult
-    static func forEachASCIIRun(_ s: String, _ body: (UInt64) -> Void) -> Bool {
+    static func forEachASCIIRun(_ s: String, _ body: (_ hash: UInt64, _ afterNonASCII: Bool) -> Void) -> Bool {
         let offset: UInt64 = 0xcbf2_9ce4_8422_2325, prime: UInt64 = 0x100_0000_01b3
-        var h = offset, inRun = false, nonASCII = false
+        var h = offset, inRun = false, nonASCII = false, previousNonASCII = false, startedAfterNonASCII = false
         for var b in s.utf8 {
             let alnum = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
             if alnum {
+                if !inRun { startedAfterNonASCII = previousNonASCII }
                 if b <= 0x5A && b >= 0x41 { b += 0x20 }
                 h = (h ^ UInt64(b)) &* prime
                 inRun = true
             } else {
                 if b >= 0x80 { nonASCII = true }
-                if inRun { body(h); h = offset; inRun = false }
+                if inRun { body(h, startedAfterNonASCII); h = offset; inRun = false }
             }
+            previousNonASCII = b >= 0x80
         }
-        if inRun { body(h) }
+        if inRun { body(h, startedAfterNonASCII) }
         return nonASCII
     }
 
     /// A necessary condition for any needle of `s` (``needleTexts(of:)``) to occur in a haystack with these
     /// ASCII runs and non-ASCII scalars. An ASCII needle that occurs as a whole token has every one of its
     /// maximal letter-and-digit runs among the haystack's runs (its neighbours in the haystack are not word
-    /// characters), and every needle has at least one such run or a non-ASCII scalar; a non-ASCII needle
-    /// occurs only if its lowercased non-ASCII scalars do. So `s` can be skipped when none of its runs is a
-    /// haystack run, it has a run or a non-ASCII scalar, and none of its non-ASCII scalars occurs in the
-    /// haystack or changes when lowercased.
+    /// characters); a non-ASCII needle occurs only if its lowercased non-ASCII scalars do. So `s` can be
+    /// skipped when none of its runs is a haystack run and none of its non-ASCII scalars occurs in the
+    /// haystack or changes when lowercased, except in two cases the argument does not cover, which are
+    /// always searched for exactly:
+    /// - a run that starts right after a non-ASCII scalar: a word is split by Characters, and a Prepend
+    ///   scalar (U+0600, U+06DD, ...) joins the next ASCII letter into one Character that is neither letter
+    ///   nor digit, so the word can be a proper suffix of the run;
+    /// - no run at all, with no non-ASCII scalar left once whitespace is trimmed (the needle "..", from
+    ///   "\u{3000}..", has neither a run nor a non-ASCII scalar).
     static func mayOccur(_ s: String, runs: Set<UInt64>, scalars: Set<UInt32>) -> Bool {
         var hit = false, anyRun = false
-        let nonASCII = forEachASCIIRun(s) { h in
+        let nonASCII = forEachASCIIRun(s) { h, afterNonASCII in
             anyRun = true
-            if runs.contains(h) { hit = true }
+            if afterNonASCII || runs.contains(h) { hit = true }
         }
         if hit { return true }
-        guard nonASCII else { return !anyRun }
+        if !anyRun && !s.trimmingWhitespace().unicodeScalars.contains(where: { $0.value > 0x7F }) { return true }
+        guard nonASCII else { return false }
         for u in s.unicodeScalars where u.value > 0x7F {
             if scalars.contains(u.value) || u.properties.changesWhenLowercased { return true }
         }

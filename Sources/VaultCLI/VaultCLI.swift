@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import DebtModel
 import VaultCrypto
 import VaultStorage
@@ -222,13 +227,19 @@ final class Invocation {
     func unlock() throws -> (VaultStore, VaultSession) {
         let store = try store()
         try requireVault(store)
-        // Damage is reported before anyone is asked for a passphrase: before the terminal prompt or a
-        // passphrase command, the whole file is checked first. A passphrase file or descriptor asks no one,
-        // so there a large vault's checksum is checked on a second core while the KDF runs, and damage
-        // still wins over whatever the KDF and the key slot would say.
+        // Damage is reported before anyone is asked for a passphrase: before the terminal prompt, a
+        // passphrase command, or a file or descriptor that may be a person typing (a terminal, a FIFO),
+        // the whole file is checked first. A regular passphrase file or a descriptor that is not a
+        // terminal asks no one, so there a large vault's checksum is checked on a second core while the
+        // KDF runs, and damage still wins over whatever the KDF and the key slot would say.
         var asksNoOne = context.passphraseOverride != nil
         switch try PassphraseSource.from(args) {
-        case .file, .fd: asksNoOne = true
+        case let .file(path):
+            // A regular file; not /dev/tty or a FIFO someone types into.
+            var st = stat()
+            asksNoOne = stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        case let .fd(n):
+            asksNoOne = isatty(n) == 0  // --passphrase-fd 0 on a terminal is someone typing
         case .command, .prompt: break
         }
         if !asksNoOne {

@@ -38,6 +38,17 @@ import Testing
             let viaCommand = try Harness.vault(["list", "--json", "--vault", v.vault, "--passphrase-command", "cat " + v.pass, "--today", Self.today])
             #expect(viaFile.status == 0 && viaCommand.status == 0)
             #expect(viaFile.stdout == viaCommand.stdout && viaFile.stdout.contains("\"id\""))
+            // A descriptor that is a pipe asks no one either; a FIFO named as the passphrase file may be a
+            // person typing, so there the checksum is checked first.
+            let viaFD = try Harness.vault(["list", "--timings", "--vault", v.vault, "--passphrase-fd", "3", "--today", Self.today],
+                                          fds: [3: try readBytes(v.pass)])
+            #expect(viaFD.status == 0 && viaFD.stderr.contains("verify checksum during kdf"), "\(viaFD)")
+            let fifo = dir + "/pw.fifo"
+            try #require(mkfifo(fifo, 0o600) == 0)
+            let writer = try Harness.spawn("/bin/sh", ["-c", "cat '\(v.pass)' > '\(fifo)'"])
+            let viaFIFO = try Harness.vault(["list", "--timings", "--vault", v.vault, "--passphrase-file", fifo, "--today", Self.today])
+            _ = writer.wait()
+            #expect(viaFIFO.status == 0 && !viaFIFO.stderr.contains("during kdf") && viaFIFO.stderr.contains("verify checksum"), "\(viaFIFO)")
             let report = try Harness.vault(args(["export", "--redacted", "--format", "json"], v))
             #expect(report.status == 0 && report.stdout.contains("\"debts\""), "\(report)")
             let pay = try Harness.vault(args(["pay", "card2", "0.01", "--allow-overpay"], v))
