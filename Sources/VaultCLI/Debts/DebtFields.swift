@@ -56,7 +56,7 @@ enum DebtFields {
         DebtField("late-penalty", "RULE", "late penalty (违约金): 5% of the unpaid minimum, a fixed amount, or none"),
         DebtField("grace-days", "N", "days after the due date that still count as on time (容时; default 3)"),
         DebtField("tolerance", "AMOUNT", "unpaid remainder that counts as paid (容差; default 10.00)"),
-        DebtField("lead-days", "N,N,...", "days before a due date to remind (default 3,1,0)"),
+        DebtField("lead-days", "N,N,...", "days before a due date to remind (default 3,1,0; none for no early reminders)"),
         DebtField("overdue-cap", "DAYS", "stop overdue reminders after this many days overdue (default 30; 'vault remind --all' shows them)"),
         DebtField("weekend-shift", "MODE", "move due dates off weekends: none, before or after (default none)"),
         DebtField("promo-until", "DATE", "0% promotional period ends on this date (planning)"),
@@ -129,7 +129,8 @@ enum DebtFields {
         debt.accountReference = v["account"].flatMap { $0.isEmpty ? nil : $0 }
         debt.notes = v["note"].flatMap { $0.isEmpty ? nil : $0 }
         if let m = try v["penalty-multiplier"].map({ try Multiplier.parse($0, field: "penalty-multiplier") }) { debt.penaltyMultiplier = m }
-        if let g = try int("grace-days", 0...60) { debt.graceDays = g }
+        // The ranges are the model's own (Debt.validate), so that any stored debt can be edited.
+        if let g = try int("grace-days", 0...365) { debt.graceDays = g }
         if let t = try money("tolerance") {
             guard t.minorUnits >= 0 else { throw FieldError(field: "tolerance", value: v["tolerance"]!, reason: "must not be negative") }
             debt.tolerance = t
@@ -139,9 +140,18 @@ enum DebtFields {
             guard r.period == .day else { throw FieldError(field: "daily-rate", value: d, reason: "must be a rate per day, e.g. 0.05%/day") }
             debt.dailyRate = r
         }
-        if let text = v["late-penalty"] { debt.latePenalty = try latePenalty(text, currency: currency) }
+        if let text = v["late-penalty"] {
+            var rule = try latePenalty(text, currency: currency)
+            // The floor and cap of a percentage penalty have no flag (they come from an import); an edit that
+            // keeps the same percentage in the same currency keeps them.
+            if let base, base.currency == currency, case let .percentOfUnpaidMinimum(p, _, _) = rule,
+               case let .percentOfUnpaidMinimum(old, floor, cap) = base.latePenalty, p == old {
+                rule = .percentOfUnpaidMinimum(p, floor: floor, cap: cap)
+            }
+            debt.latePenalty = rule
+        }
         if let text = v["lead-days"] { debt.leadDays = try leadDays(text) }
-        if let cap = try int("overdue-cap", 1...3650) { debt.overdueReminderCapDays = cap }
+        if let cap = try int("overdue-cap", 0...3650) { debt.overdueReminderCapDays = cap }
         if let text = v["weekend-shift"] { debt.weekendShift = try WeekendShift.parse(text) }
         if let text = v["promo-until"] { debt.promoUntil = text.isEmpty ? nil : try CivilDate.parse(text, field: "promo-until") }
         return debt
@@ -184,9 +194,10 @@ enum DebtFields {
 
     static func leadDays(_ text: String) throws -> [Int] {
         var days: [Int] = []
+        if text == "none" || text.isEmpty { return days }  // no reminders before the due date
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard part.allSatisfy(\.isASCII), let n = Int(part), (0...60).contains(n) else {
-                throw FieldError(field: "lead-days", value: text, reason: "must be comma-separated days from 0 to 60, e.g. 3,1,0")
+            guard part.allSatisfy(\.isASCII), let n = Int(part), (0...365).contains(n) else {
+                throw FieldError(field: "lead-days", value: text, reason: "must be comma-separated days from 0 to 365, e.g. 3,1,0, or none")
             }
             if !days.contains(n) { days.append(n) }
         }
@@ -239,7 +250,7 @@ enum DebtFields {
         case let .fixed(m): v["late-penalty"] = m.decimalString
         case let .percentOfUnpaidMinimum(p, _, _): v["late-penalty"] = p.description
         }
-        v["lead-days"] = debt.leadDays.map(String.init).joined(separator: ",")
+        v["lead-days"] = debt.leadDays.isEmpty ? "none" : debt.leadDays.map(String.init).joined(separator: ",")
         v["overdue-cap"] = String(debt.overdueReminderCapDays)
         v["weekend-shift"] = debt.weekendShift.description
         if let p = debt.promoUntil { v["promo-until"] = p.description }
