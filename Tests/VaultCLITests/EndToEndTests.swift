@@ -243,6 +243,27 @@ struct EndToEndTests {
         }
     }
 
+    /// Writes each case to `dir/K.dv`, runs `vault check` on all of them (two at a time) and expects
+    /// exit 65 with an "Error:" message, no crash, and the file unchanged. Returns the outcomes in order.
+    static func checkEachIsDamage(_ cases: [(name: String, bytes: [UInt8])], in dir: String, passphraseFile: String,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws -> [ProcessOutcome] {
+        try #require(mkdir(dir, 0o700) == 0)
+        for (k, c) in cases.enumerated() { try writeBytes(dir + "/\(k).dv", c.bytes) }
+        let binary = try Harness.vaultBinary()
+        let jobs: [() throws -> Child] = cases.indices.map { k in
+            { try Harness.spawn(binary, ["check", "--vault", dir + "/\(k).dv", "--passphrase-file", passphraseFile]) }
+        }
+        let outcomes = try Harness.runAll(jobs, concurrency: 2)
+        for (k, o) in outcomes.enumerated() {
+            let name = cases[k].name
+            #expect(o.status == 65, "\(name): \(o)", sourceLocation: sourceLocation)
+            #expect(o.signal == nil, "\(name) crashed: \(o)", sourceLocation: sourceLocation)
+            #expect(o.stderr.hasPrefix("Error:"), "\(name): \(o)", sourceLocation: sourceLocation)
+            #expect(try readBytes(dir + "/\(k).dv") == cases[k].bytes, "\(name): the command changed the file", sourceLocation: sourceLocation)
+        }
+        return outcomes
+    }
+
     @Test func everySingleByteFlipIsDamageNeverWrongPassphrase() throws {
         try withTempDirectory { root in
             let ws = try Workspace(root)
@@ -261,21 +282,8 @@ struct EndToEndTests {
                 cases.append(("xorFF@\(i)", b))
             }
             let dir = root + "/flips"
-            try #require(mkdir(dir, 0o700) == 0)
-            for (k, c) in cases.enumerated() { try writeBytes(dir + "/\(k).dv", c.bytes) }
-            let binary = try Harness.vaultBinary()
-            let jobs: [() throws -> Child] = cases.indices.map { k in
-                { try Harness.spawn(binary, ["check", "--vault", dir + "/\(k).dv", "--passphrase-file", ws.file(passA)]) }
-            }
-            let outcomes = try Harness.runAll(jobs, concurrency: 2)
-            for (k, o) in outcomes.enumerated() {
-                let name = cases[k].name
-                #expect(o.status == 65, "\(name): \(o)")
-                #expect(o.signal == nil, "\(name) crashed: \(o)")
-                #expect(o.stderr.hasPrefix("Error:"), "\(name): \(o)")
-                expectNoSecrets(o)
-                #expect(try readBytes(dir + "/\(k).dv") == cases[k].bytes, "\(name): the command changed the file")
-            }
+            let outcomes = try Self.checkEachIsDamage(cases, in: dir, passphraseFile: ws.file(passA))
+            for o in outcomes { expectNoSecrets(o) }
             #expect(listDirectory(dir).count == cases.count, "check left files behind")
             // The message tells damage apart: magic bytes -> not a vault, checksum -> damaged.
             #expect(outcomes[0].stderr.contains("not a debt-vault file"))
@@ -294,18 +302,7 @@ struct EndToEndTests {
             cases.append(("trailing text", good + Array("garbage after the end\n".utf8)))
             cases.append(("vault twice", good + good))
             let dir = root + "/cuts"
-            try #require(mkdir(dir, 0o700) == 0)
-            for (k, c) in cases.enumerated() { try writeBytes(dir + "/\(k).dv", c.bytes) }
-            let binary = try Harness.vaultBinary()
-            let jobs: [() throws -> Child] = cases.indices.map { k in
-                { try Harness.spawn(binary, ["check", "--vault", dir + "/\(k).dv", "--passphrase-file", ws.file(passA)]) }
-            }
-            let outcomes = try Harness.runAll(jobs, concurrency: 2)
-            for (k, o) in outcomes.enumerated() {
-                #expect(o.status == 65, "\(cases[k].name): \(o)")
-                #expect(o.stderr.hasPrefix("Error:"), "\(cases[k].name): \(o)")
-                #expect(try readBytes(dir + "/\(k).dv") == cases[k].bytes, "\(cases[k].name): changed")
-            }
+            let outcomes = try Self.checkEachIsDamage(cases, in: dir, passphraseFile: ws.file(passA))
             for k in 0..<8 { #expect(outcomes[k].stderr.contains("not a debt-vault file"), "\(cases[k].name): \(outcomes[k])") }
             #expect(outcomes[good.count].stderr.contains("1 unexpected bytes"), "\(outcomes[good.count])")
             // info reads the same header and reports the same damage, without a passphrase.

@@ -4,82 +4,14 @@ import Glibc
 import Foundation
 import Testing
 
-/// `vault add` with no flags, and `vault remove` without --yes, on a real pseudo-terminal: a
-/// python3 script (generated here) forks the binary with a controlling pty, waits for each prompt
-/// and types the answer.
+/// `vault add` with no flags, and `vault remove` without --yes, on a real pseudo-terminal
+/// (``TerminalDriver``): it waits for each prompt and types the answer.
 @Suite struct InteractiveAddTests {
-    /// Drives a program on a pty: waits for each expected text, then types the answer and Enter.
-    static let driver = #"""
-    import json, os, pty, select, signal, sys, time
-    spec = json.load(open(sys.argv[1]))
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(spec["argv"][0], spec["argv"], spec["env"])
-    transcript = b""
-    def more(deadline):
-        global transcript
-        r, _, _ = select.select([fd], [], [], max(0.0, deadline - time.time()))
-        if not r:
-            return False
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            return None
-        if not data:
-            return None
-        transcript += data
-        return True
-    pos = 0
-    missing = None
-    for expect, answer in spec["steps"]:
-        e = expect.encode()
-        deadline = time.time() + 20
-        while transcript.find(e, pos) < 0:
-            r = more(deadline)
-            if r is None or (r is False and time.time() >= deadline):
-                missing = expect
-                break
-        if missing is not None:
-            break
-        pos = transcript.find(e, pos) + len(e)
-        os.write(fd, answer.encode() + b"\n")
-    if missing is not None:
-        os.kill(pid, signal.SIGKILL)
-    deadline = time.time() + 20
-    while True:
-        r = more(deadline)
-        if r is None or (r is False and time.time() >= deadline):
-            break
-    _, status = os.waitpid(pid, 0)
-    result = {"exit": os.waitstatus_to_exitcode(status), "missing": missing,
-              "transcript": transcript.decode("utf-8", "replace")}
-    sys.stdout.write(json.dumps(result))
-    """#
-
-    struct Outcome: CustomStringConvertible {
-        var exit: Int
-        var missing: String?
-        var transcript: String
-        var description: String { "exit \(exit), missing prompt \(missing ?? "none")\ntranscript:\n\(transcript)" }
-    }
-
-    /// Runs `vault ARGS` (after the vault's own arguments) on a pty, answering `steps` in order.
-    static func onTerminal(_ v: DebtTestVault, _ args: [String], steps: [(String, String)]) throws -> Outcome {
-        let dir = v.root + "/pty-\(UUID().uuidString)"
-        mkdir(dir, 0o700)
-        defer { DebtCLI.deleteTree(dir) }
-        let script = dir + "/driver.py", specPath = dir + "/spec.json"
-        try driver.write(toFile: script, atomically: false, encoding: .utf8)
-        let spec: [String: Any] = [
-            "argv": [try DebtCLI.binary()] + v.vaultArguments + args,
-            "env": v.environment.merging(["TERM": "dumb"]) { a, _ in a },
-            "steps": steps.map { [$0.0, $0.1] },
-        ]
-        try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specPath))
-        let r = try DebtCLI.spawn("/usr/bin/env", ["python3", script, specPath], environment: v.environment, timeout: 90)
-        try #require(r.status == 0, "the pty driver failed: \(r)")
-        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r)")
-        return Outcome(exit: obj["exit"] as? Int ?? -1, missing: obj["missing"] as? String, transcript: obj["transcript"] as? String ?? "")
+    /// Runs `vault ARGS` (after the vault's own arguments) on a pty, typing each answer of `steps` and Enter.
+    static func onTerminal(_ v: DebtTestVault, _ args: [String], steps: [(String, String)]) throws -> TerminalOutcome {
+        try TerminalDriver.run([try DebtCLI.binary()] + v.vaultArguments + args,
+                               environment: v.environment.merging(["TERM": "dumb"]) { a, _ in a },
+                               steps: steps.map { ($0.0, $0.1 + "\n") }, in: v.root)
     }
 
     @Test func addAsksForEachFieldOfALoanOnATerminal() throws {
