@@ -631,11 +631,10 @@ public struct RedactionLeakCheck: Sendable {
         }
     }
 
-    /// A text to be checked, tokenised once: its lowercased form, its tokens, the hashes of its maximal runs
-    /// of ASCII letters and digits (lowercased), and the keys of its numbers.
+    /// A text to be checked, tokenised once: the scalars of its lowercased form, its tokens, the hashes of
+    /// its maximal runs of ASCII letters and digits (lowercased), and the keys of its numbers.
     struct Haystack {
         let text: String
-        let lower: String
         let lowerScalars: [Unicode.Scalar]
         let tokens: HaystackTokens
         let runs: Set<UInt64>
@@ -643,7 +642,7 @@ public struct RedactionLeakCheck: Sendable {
 
         init(_ text: String) {
             self.text = text
-            lower = text.lowercased()
+            let lower = text.lowercased()
             lowerScalars = Array(lower.unicodeScalars)
             tokens = HaystackTokens(lower: lower)
             var runs: Set<UInt64> = []
@@ -712,8 +711,6 @@ public struct RedactionLeakCheck: Sendable {
         var numbers: Set<String> = []
         var scalars: Set<UInt32> = []
 
-        init(_ text: String) { self.init(lower: text.lowercased()) }
-
         /// From the lowercased text.
         init(lower: String) {
             for u in lower.unicodeScalars where u.value > 0x7F { scalars.insert(u.value) }
@@ -748,14 +745,9 @@ public struct RedactionLeakCheck: Sendable {
         }
     }
 
-    /// `needle` in `haystack` as a whole token (not inside a longer word), or anywhere for non-ASCII text;
-    /// scalars are compared exactly (no normalisation: the export copies text byte for byte, so a leak
-    /// would be in the vault's own form).
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        contains(scalars: Array(haystack.unicodeScalars), needle)
-    }
-
-    /// ``contains(_:_:)`` with the haystack's scalars already split out.
+    /// `needle` in the haystack (given as its scalars) as a whole token (not inside a longer word), or
+    /// anywhere for non-ASCII text; scalars are compared exactly (no normalisation: the export copies text
+    /// byte for byte, so a leak would be in the vault's own form).
     static func contains(scalars h: [Unicode.Scalar], _ needle: String) -> Bool {
         guard !needle.isEmpty else { return false }
         let n = Array(needle.unicodeScalars)

@@ -10,6 +10,16 @@ enum POSIX {
 
     /// Reads a whole file. Returns nil when it does not exist.
     static func readFile(_ path: String) throws(StorageError) -> (bytes: [UInt8], stat: stat)? {
+        try readStart(of: path, atMost: nil)
+    }
+
+    /// Reads at most `count` bytes from the start of a file. Returns nil when it does not exist.
+    static func readPrefix(_ path: String, count: Int) throws(StorageError) -> (bytes: [UInt8], stat: stat)? {
+        try readStart(of: path, atMost: count)
+    }
+
+    /// Reads a file from its start, up to `limit` bytes or (nil) to its end, with its `fstat`.
+    private static func readStart(of path: String, atMost limit: Int?) throws(StorageError) -> (bytes: [UInt8], stat: stat)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -18,11 +28,11 @@ enum POSIX {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .cannotRead(path: path, reason: errnoText()) }
-        // One byte more than the size, so that reading the whole file needs no reallocation (the loop
-        // still grows the buffer if the file grew after fstat).
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        // A whole file gets one byte more than its size, so that reading it needs no reallocation (the
+        // loop still grows the buffer if the file grew after fstat).
+        var bytes = [UInt8](repeating: 0, count: limit ?? Int(st.st_size) + 1)
         var done = 0
-        while true {
+        while limit.map({ done < $0 }) ?? true {
             if done == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
             let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
             if n < 0 {
@@ -34,27 +44,6 @@ enum POSIX {
         }
         bytes.removeSubrange(done...)
         return (bytes, st)
-    }
-
-    /// Reads at most `count` bytes from the start of a file. Returns nil when it does not exist.
-    static func readPrefix(_ path: String, count: Int) throws(StorageError) -> (bytes: [UInt8], stat: stat)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw .cannotRead(path: path, reason: errnoText())
-        }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .cannotRead(path: path, reason: errnoText()) }
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, count - done) }
-            if n < 0 { if errno == EINTR { continue }; throw .cannotRead(path: path, reason: errnoText()) }
-            if n == 0 { break }
-            done += n
-        }
-        return (Array(bytes[0..<done]), st)
     }
 
     /// Writes `bytes` to a new 0600 file (O_CREAT|O_EXCL) and fsyncs it. Removes it on failure.

@@ -113,7 +113,7 @@ import Testing
             // The reference: any number token of the text equal in value and decimals to an amount's exact
             // spelling with both decimals ("5000.00" included), or to its whole part when that is 1,000 or
             // more and not printable at 2 figures.
-            let tokens = RedactionLeakCheck.HaystackTokens(text).numbers.compactMap(RedactionLeakCheck.amountKey(token:))
+            let tokens = RedactionLeakCheck.HaystackTokens(lower: text.lowercased()).numbers.compactMap(RedactionLeakCheck.amountKey(token:))
             var expected = false
             for m in amounts {
                 let exact: Int64? = RedactionLeakCheck.amountKey(value: m, decimals: 2)
